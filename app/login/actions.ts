@@ -1,0 +1,42 @@
+'use server';
+
+import { AuthError, CredentialsSignin } from 'next-auth';
+import { signIn, signOut } from '@/lib/auth';
+import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/schemas';
+
+export type LoginState = {
+  error?: string;
+  fieldErrors?: Partial<Record<'email' | 'password', string>>;
+  email?: string;
+};
+
+const MESSAGES: Record<string, string> = {
+  invalid: 'The email or password is incorrect.',
+  inactive: 'This account is inactive. Ask your administrator to reactivate it.',
+};
+
+export async function signInWithPassword(_prev: LoginState, form: FormData): Promise<LoginState> {
+  const parsed = credentialsSchema.safeParse({ email: form.get('email'), password: form.get('password') });
+  const email = String(form.get('email') ?? '');
+  if (!parsed.success) {
+    const fieldErrors: LoginState['fieldErrors'] = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path[0] as 'email' | 'password';
+      fieldErrors[key] ??= issue.message;
+    }
+    return { fieldErrors, email };
+  }
+  try {
+    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackUrl(form.get('callbackUrl')) });
+    return {};
+  } catch (err) {
+    // A successful sign-in throws Next's redirect, which must propagate.
+    if (!(err instanceof AuthError)) throw err;
+    const code = err instanceof CredentialsSignin ? err.code : undefined;
+    return { error: MESSAGES[code ?? ''] ?? 'Sign-in failed. Please try again.', email };
+  }
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: '/login' });
+}

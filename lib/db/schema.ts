@@ -1,0 +1,240 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+// One table for employees and client-portal contacts (`people.type`): email is unique
+// across the platform, so one unique index on lower(email) enforces it; identity
+// links, locks, status and the provisioning log all point at one kind of row; and an
+// employee the directory turns into a contact is archived and a new row created,
+// which needs no second table.
+
+export const orgStatus = pgEnum('org_status', ['active', 'inactive']);
+export const personType = pgEnum('person_type', ['employee', 'contact']);
+export const personStatus = pgEnum('person_status', ['active', 'inactive', 'archived']);
+export const personSource = pgEnum('person_source', ['local', 'sso_jit', 'kaseyaone', 'azure_ad']);
+export const identitySource = pgEnum('identity_source', ['sso', 'kaseyaone', 'azure']);
+export const phoneType = pgEnum('phone_type', ['office', 'mobile', 'home', 'fax', 'other']);
+export const provisioningMethod = pgEnum('provisioning_method', ['none', 'sso_jit', 'azure_ad']);
+export const ruleKind = pgEnum('rule_kind', ['sso', 'azure']);
+export const applyOn = pgEnum('apply_on', ['create', 'every_login']);
+export const eventType = pgEnum('event_type', [
+  'login_allowed',
+  'login_denied',
+  'person_created',
+  'person_updated',
+  'person_deactivated',
+  'person_reactivated',
+  'person_archived',
+  'person_merged',
+  'settings_changed',
+]);
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const orgId = () =>
+  uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id, { onDelete: 'cascade' });
+
+export const organizations = pgTable('organizations', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  status: orgStatus('status').notNull().default('active'),
+  contractEndsOn: date('contract_ends_on'),
+  kaseyaOneOrgId: text('kaseyaone_org_id'),
+  rootPersonId: uuid('root_person_id').references((): AnyPgColumn => people.id, { onDelete: 'set null' }),
+  products: text('products').array().notNull().default(sql`'{}'::text[]`),
+  verifiedDomains: text('verified_domains').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+});
+
+/** The per-organization lookups share one shape; each is its own table so foreign keys stay exact. */
+function lookupTable(name: string) {
+  return pgTable(
+    name,
+    { id: id(), organizationId: orgId(), name: text('name').notNull(), createdAt: createdAt() },
+    (t) => [uniqueIndex(`${name}_org_name_uq`).on(t.organizationId, sql`lower(${t.name})`)],
+  );
+}
+
+export const departments = lookupTable('departments');
+export const locations = lookupTable('locations');
+export const jobTitles = lookupTable('job_titles');
+export const employmentTypes = lookupTable('employment_types');
+export const employeeRoles = lookupTable('employee_roles');
+export const clientAccounts = lookupTable('client_accounts');
+
+export const securityRoles = pgTable(
+  'security_roles',
+  {
+    id: id(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    /** 0 = least access; higher grants more. Shown to admins choosing a default role. */
+    accessLevel: integer('access_level').notNull().default(0),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('security_roles_org_name_uq').on(t.organizationId, sql`lower(${t.name})`)],
+);
+
+export const people = pgTable(
+  'people',
+  {
+    id: id(),
+    organizationId: orgId(),
+    type: personType('type').notNull(),
+    status: personStatus('status').notNull().default('active'),
+    source: personSource('source').notNull().default('local'),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    username: text('username'),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    phoneType: phoneType('phone_type'),
+    jobTitleId: uuid('job_title_id').references(() => jobTitles.id, { onDelete: 'set null' }),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+    managerId: uuid('manager_id').references((): AnyPgColumn => people.id, { onDelete: 'set null' }),
+    employmentTypeId: uuid('employment_type_id').references(() => employmentTypes.id, { onDelete: 'set null' }),
+    securityRoleId: uuid('security_role_id').references(() => securityRoles.id, { onDelete: 'set null' }),
+    employeeRoleId: uuid('employee_role_id').references(() => employeeRoles.id, { onDelete: 'set null' }),
+    clientAccountId: uuid('client_account_id').references(() => clientAccounts.id, { onDelete: 'set null' }),
+    passwordHash: text('password_hash'),
+    /** Fields an admin locked: IdP logins and directory sync leave them alone. */
+    lockedFields: text('locked_fields').array().notNull().default(sql`'{}'::text[]`),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('people_email_lower_uq').on(sql`lower(${t.email})`),
+    index('people_org_type_idx').on(t.organizationId, t.type, t.lastName, t.firstName),
+  ],
+);
+
+/**
+ * A person's id at an identity source. Unique per (source, scope, external id): the
+ * scope is the issuer (SSO connection, KaseyaOne partner org, Azure tenant), because
+ * two IdPs may both hand out NameID "jdoe".
+ */
+export const personIdentities = pgTable(
+  'person_identities',
+  {
+    id: id(),
+    organizationId: orgId(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    source: identitySource('source').notNull(),
+    scope: text('scope').notNull().default(''),
+    externalId: text('external_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('person_identities_source_ext_uq').on(t.source, t.scope, t.externalId),
+    index('person_identities_person_idx').on(t.personId),
+  ],
+);
+
+export const provisioningSettings = pgTable('provisioning_settings', {
+  organizationId: uuid('organization_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  method: provisioningMethod('method').notNull().default('none'),
+  kaseyaOneLoginEnabled: boolean('kaseyaone_login_enabled').notNull().default(false),
+  autoCreationEnabled: boolean('auto_creation_enabled').notNull().default(false),
+  /** Once Automatic User Creation was enabled, the defaults form stays visible. */
+  autoCreationEverEnabled: boolean('auto_creation_ever_enabled').notNull().default(false),
+  defaultDepartmentId: uuid('default_department_id').references(() => departments.id, { onDelete: 'set null' }),
+  defaultLocationId: uuid('default_location_id').references(() => locations.id, { onDelete: 'set null' }),
+  defaultManagerId: uuid('default_manager_id').references(() => people.id, { onDelete: 'set null' }),
+  defaultJobTitleId: uuid('default_job_title_id').references(() => jobTitles.id, { onDelete: 'set null' }),
+  defaultEmploymentTypeId: uuid('default_employment_type_id').references(() => employmentTypes.id, { onDelete: 'set null' }),
+  defaultSecurityRoleId: uuid('default_security_role_id').references(() => securityRoles.id, { onDelete: 'set null' }),
+  defaultEmployeeRoleId: uuid('default_employee_role_id').references(() => employeeRoles.id, { onDelete: 'set null' }),
+  defaultClientAccountId: uuid('default_client_account_id').references(() => clientAccounts.id, { onDelete: 'set null' }),
+  defaultPhoneType: phoneType('default_phone_type').notNull().default('office'),
+  /** Optional cap on how many people auto-creation may add. */
+  seatCap: integer('seat_cap'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const mappingRules = pgTable(
+  'mapping_rules',
+  {
+    id: id(),
+    organizationId: orgId(),
+    kind: ruleKind('kind').notNull(),
+    /** SSO: the IdP email domain; Azure: the tenant id. Null = any. */
+    domain: text('domain'),
+    /** SSO: the security group name; Azure: the group object id. Null = any. */
+    securityGroup: text('security_group'),
+    userType: personType('user_type').notNull(),
+    securityRoleId: uuid('security_role_id')
+      .notNull()
+      .references(() => securityRoles.id, { onDelete: 'restrict' }),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+    employeeRoleId: uuid('employee_role_id').references(() => employeeRoles.id, { onDelete: 'set null' }),
+    clientAccountId: uuid('client_account_id').references(() => clientAccounts.id, { onDelete: 'set null' }),
+    position: integer('position').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mapping_rules_org_kind_idx').on(t.organizationId, t.kind, t.position, t.createdAt)],
+);
+
+export const attributeMappings = pgTable(
+  'attribute_mappings',
+  {
+    id: id(),
+    organizationId: orgId(),
+    attributeName: text('attribute_name').notNull(),
+    personField: text('person_field').notNull(),
+    defaultValue: text('default_value'),
+    applyOn: applyOn('apply_on').notNull().default('every_login'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('attribute_mappings_org_field_uq').on(t.organizationId, t.personField)],
+);
+
+export const provisioningEvents = pgTable(
+  'provisioning_events',
+  {
+    id: id(),
+    organizationId: orgId(),
+    type: eventType('type').notNull(),
+    reasonCode: text('reason_code'),
+    source: text('source').notNull(),
+    actorPersonId: uuid('actor_person_id').references(() => people.id, { onDelete: 'set null' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    ruleId: uuid('rule_id').references(() => mappingRules.id, { onDelete: 'set null' }),
+    /** Per-field changes: { field: { before, after } }. */
+    diff: jsonb('diff').$type<Record<string, { before: unknown; after: unknown }>>().notNull().default({}),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('provisioning_events_org_created_idx').on(t.organizationId, t.createdAt),
+    index('provisioning_events_person_idx').on(t.personId),
+  ],
+);
+
+export type Organization = typeof organizations.$inferSelect;
+export type Person = typeof people.$inferSelect;
+export type NewPerson = typeof people.$inferInsert;
+export type SecurityRole = typeof securityRoles.$inferSelect;
+export type ProvisioningEvent = typeof provisioningEvents.$inferSelect;

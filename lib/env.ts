@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The one place that reads process.env. Everything else asks getEnv().
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .optional(),
+  ),
+  AUTH_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  ENCRYPTION_KEY: z.preprocess((v) => (v === '' ? undefined : v), base64Key.optional()),
+  APP_URL: optionalUrl,
+  AUTH_URL: optionalUrl,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_DATA_DIR: z.string().min(1).default('.data'),
+});
+
+export type Env = Omit<z.infer<typeof schema>, 'APP_DATA_DIR'> & {
+  APP_DATA_DIR: string;
+  appUrl: string;
+};
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvError';
+  }
+}
+
+let cached: Env | undefined;
+
+/** Parses and validates the environment once; a bad variable stops start-up with its name. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  cached = {
+    ...e,
+    APP_DATA_DIR: path.resolve(e.APP_DATA_DIR),
+    appUrl: (e.APP_URL ?? e.AUTH_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+  };
+  return cached;
+}
+
+/** For the launcher: after it fills in generated secrets or the embedded DATABASE_URL. */
+export function setEnv(values: Partial<Record<'DATABASE_URL' | 'AUTH_SECRET' | 'ENCRYPTION_KEY' | 'AUTH_URL', string>>) {
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) process.env[k] = v;
+  cached = undefined;
+}
+
+const REQUIRED_SECRETS = ['AUTH_SECRET', 'ENCRYPTION_KEY'] as const;
+
+/** Throws naming the first secret that is missing. */
+export function requireSecrets(env: Env = getEnv()): { AUTH_SECRET: string; ENCRYPTION_KEY: string } {
+  for (const name of REQUIRED_SECRETS) {
+    if (!env[name]) {
+      throw new EnvError(
+        `${name} is not set. With DATABASE_URL the app does not generate secrets; set ${name} (see .env.example).`,
+      );
+    }
+  }
+  return { AUTH_SECRET: env.AUTH_SECRET!, ENCRYPTION_KEY: env.ENCRYPTION_KEY! };
+}
+
+export function requireDatabaseUrl(env: Env = getEnv()): string {
+  if (!env.DATABASE_URL) throw new EnvError('DATABASE_URL is not set and no embedded database was started.');
+  return env.DATABASE_URL;
+}

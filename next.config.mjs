@@ -1,0 +1,11 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // forbidden() renders app/forbidden.tsx with a real 403 status.
+  experimental: { authInterrupts: true },
+  serverExternalPackages: ['postgres', 'bcryptjs'],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default nextConfig;
