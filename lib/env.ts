@@ -22,7 +22,7 @@ const schema = z.object({
   ENCRYPTION_KEY: z.preprocess((v) => (v === '' ? undefined : v), base64Key.optional()),
   APP_URL: optionalUrl,
   AUTH_URL: optionalUrl,
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1).max(65535).default(3000),
   APP_DATA_DIR: z.string().min(1).default('.data'),
 });
 
@@ -60,6 +60,11 @@ export function getEnv(): Env {
 /** For the launcher: after it fills in generated secrets or the embedded DATABASE_URL. */
 export function setEnv(values: Partial<Record<'DATABASE_URL' | 'AUTH_SECRET' | 'ENCRYPTION_KEY' | 'AUTH_URL', string>>) {
   for (const [k, v] of Object.entries(values)) if (v !== undefined) process.env[k] = v;
+  cached = undefined;
+}
+
+/** Forget the parsed values; the next getEnv() reads process.env again (tests, launcher). */
+export function reloadEnv() {
   cached = undefined;
 }
 

@@ -298,11 +298,9 @@ async function stopChild(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-  const timedOut = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
-  if (timedOut) {
-    child.kill('SIGQUIT');
-    await exited;
-  }
+  const escalate = setTimeout(() => child.kill('SIGQUIT'), 20_000);
+  await exited;
+  clearTimeout(escalate);
 }
 
 /**
