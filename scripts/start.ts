@@ -1,7 +1,8 @@
 // Starts the app: database (embedded by default), migrations, first-run seed, a
 // production build when sources changed, then Next.js on PORT. `--dev` runs the
-// Next.js dev server instead. In a container run this file directly as PID 1:
-//   node --import tsx scripts/start.ts
+// Next.js dev server instead; `--ephemeral` deletes the data folder after a clean
+// shutdown (throwaway databases for end-to-end runs); `--build-only` builds and exits. In a container run this file
+// directly as PID 1:  node --import tsx scripts/start.ts
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,9 +14,15 @@ import { getEnv, setEnv } from '../lib/env';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
+const ephemeral = process.argv.includes('--ephemeral');
+const buildOnly = process.argv.includes('--build-only');
 const log = (line: string) => console.log(`[auth-provision] ${line}`);
 
 async function main() {
+  if (buildOnly) {
+    ensureBuild();
+    return;
+  }
   const t0 = Date.now();
   const env = getEnv();
   const productionMode = env.NODE_ENV === 'production';
@@ -31,6 +38,7 @@ async function main() {
     server?.close();
     server?.closeAllConnections();
     await db.embedded?.stop();
+    if (ephemeral && db.embedded) removeDataDir(db.embedded.pgData);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -46,6 +54,14 @@ async function main() {
   const handle = app.getRequestHandler();
   server = http.createServer((req, res) => void handle(req, res));
   server.listen(port, () => log(`ready on http://localhost:${port} in ${Date.now() - t0} ms`));
+}
+
+function removeDataDir(pgData: string) {
+  const { APP_DATA_DIR } = getEnv();
+  fs.rmSync(APP_DATA_DIR, { recursive: true, force: true });
+  // A cluster kept outside the data folder (root, private checkout) lives in its own parent folder.
+  if (!pgData.startsWith(`${APP_DATA_DIR}${path.sep}`)) fs.rmSync(path.dirname(pgData), { recursive: true, force: true });
+  log(`removed the ephemeral data folder ${APP_DATA_DIR}`);
 }
 
 /** Builds when the sources differ from the last build, so `npm start` works right after `npm install`. */

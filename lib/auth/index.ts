@@ -20,6 +20,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
     secret: requireSecrets(env).AUTH_SECRET,
     trustHost: true,
+    logger: {
+      // A wrong password is routine: one line, no stack trace.
+      error(error) {
+        if (error instanceof CredentialsSignin) console.warn(`[auth] sign-in refused (${error.code})`);
+        else console.error('[auth]', error);
+      },
+    },
     session: { strategy: 'jwt', maxAge: SESSION_HOURS * 3600 },
     pages: { signIn: '/login', error: '/login' },
     providers: [
