@@ -1,0 +1,63 @@
+// Stable reason codes for denied logins. The codes are an API: the denial page, the
+// provisioning log and scripts use them. Documented in docs/reason-codes.md.
+
+export const REASONS = {
+  missing_email: {
+    title: 'Your identity provider did not send an email address',
+    action: 'Ask your IT administrator to add an email address to your account at the identity provider.',
+  },
+  org_inactive: {
+    title: 'Your organization’s account is inactive',
+    action: 'Ask your organization’s administrator to contact their account manager.',
+  },
+  org_contract_ended: {
+    title: 'Your organization’s contract has ended',
+    action: 'Ask your organization’s administrator to renew the contract.',
+  },
+  login_disabled: {
+    title: 'Log in with KaseyaOne is turned off for your organization',
+    action: 'Ask an administrator to turn on “Enable Log In With KaseyaOne”, or sign in another way.',
+  },
+  other_org: {
+    title: 'Your account belongs to another organization',
+    action: 'Sign in through your own organization’s identity provider, or ask an administrator to move your account.',
+  },
+  user_inactive: {
+    title: 'Your account is inactive',
+    action: 'Ask your administrator to reactivate your account.',
+  },
+  no_product_access: {
+    title: 'Your subscription does not include this product',
+    action: 'Ask your administrator to give you access to this product in KaseyaOne.',
+  },
+  not_provisioned: {
+    title: 'You don’t have an account here yet',
+    action: 'Ask your administrator to create your account, or to turn on Automatic User Creation.',
+  },
+  no_matching_rule: {
+    title: 'None of your groups gives you access',
+    action: 'Ask your administrator to add you to a group that a mapping rule covers.',
+  },
+  person_removed: {
+    title: 'Your account was removed by an administrator',
+    action: 'Ask your administrator to restore your account.',
+  },
+  seat_limit_reached: {
+    title: 'Your organization has no free seats for new accounts',
+    action: 'Ask your administrator to free a seat or raise the limit for automatically created users.',
+  },
+  defaults_incomplete: {
+    title: 'Automatic account creation is not fully set up',
+    action: 'Ask your administrator to choose the Employee Defaults, including a Security Role.',
+  },
+  email_conflict: {
+    title: 'Your new email address is already used by another account',
+    action: 'Ask your administrator to merge or correct the two accounts.',
+  },
+} as const satisfies Record<string, { title: string; action: string }>;
+
+export type ReasonCode = keyof typeof REASONS;
+
+export function isReasonCode(code: unknown): code is ReasonCode {
+  return typeof code === 'string' && Object.hasOwn(REASONS, code);
+}
