@@ -117,6 +117,8 @@ export const people = pgTable(
     /** Fields an admin locked: IdP logins and directory sync leave them alone. */
     lockedFields: text('locked_fields').array().notNull().default(sql`'{}'::text[]`),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** Set when an admin removed the person on purpose (tombstone): JIT will not re-create them. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

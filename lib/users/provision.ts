@@ -1,0 +1,238 @@
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import * as s from '@/lib/db/schema';
+import { decideLogin } from '@/lib/provisioning/decide';
+import type { ReasonCode } from '@/lib/provisioning/reasons';
+import {
+  MAPPABLE_FIELDS,
+  type AttributeMapping,
+  type Decision,
+  type ExistingPerson,
+  type Identity,
+  type Lookups,
+  type MappableField,
+  type OrgContext,
+} from '@/lib/provisioning/types';
+
+/** This product's id in KaseyaOne's products claim. */
+export const PRODUCT_ID = 'psa';
+
+export type LoginResult =
+  | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string }
+  | { outcome: 'deny'; reason: ReasonCode; eventId: string };
+
+const PERSON_SOURCE = { kaseyaone: 'kaseyaone', sso: 'sso_jit', azure: 'azure_ad' } as const;
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Decides a login with the pure core and applies the plan in one transaction, writing
+ * one provisioning event per decision. Concurrent first logins of one person race on
+ * the unique email and identity indexes; the loser rolls back and decides again, now
+ * finding the person the winner created.
+ */
+export async function provisionLogin(db: Db, args: { organizationId: string; identity: Identity; now?: Date }): Promise<LoginResult> {
+  const now = args.now ?? new Date();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => decideAndApply(tx, args.organizationId, args.identity, now));
+    } catch (err) {
+      if (attempt < MAX_ATTEMPTS && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+async function decideAndApply(tx: Tx, organizationId: string, identity: Identity, now: Date): Promise<LoginResult> {
+  const context = await loadContext(tx, organizationId, identity);
+  if (!context) throw new Error(`organization ${organizationId} not found`);
+  if (context.org.settings.seatCap !== null) {
+    // Serialize creations under a cap so concurrent logins cannot overshoot it.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`seat:${organizationId}`}))`);
+    context.org.autoCreatedCount = await countAutoCreated(tx, organizationId);
+  }
+  const decision = decideLogin({ ...context, identity, now });
+  return applyDecision(tx, organizationId, identity, decision, now);
+}
+
+async function applyDecision(tx: Tx, organizationId: string, identity: Identity, decision: Decision, now: Date): Promise<LoginResult> {
+  const base = {
+    organizationId,
+    source: identity.source,
+    ruleId: decision.ruleId,
+  };
+  const about = { email: identity.email, externalId: identity.externalId, scope: identity.scope, groups: identity.groups };
+  if (decision.outcome === 'deny') {
+    const eventId = await recordEvent(tx, {
+      ...base,
+      type: 'login_denied',
+      reasonCode: decision.reason,
+      personId: decision.personId,
+      detail: { detail: decision.detail, identity: about },
+    });
+    return { outcome: 'deny', reason: decision.reason, eventId };
+  }
+
+  let personId = decision.personId;
+  if (decision.action === 'create') {
+    const [row] = await tx
+      .insert(s.people)
+      .values({ organizationId, ...decision.create!, source: PERSON_SOURCE[identity.source], lastLoginAt: now })
+      .returning({ id: s.people.id });
+    personId = row!.id;
+  } else {
+    const set: Partial<typeof s.people.$inferInsert> = { lastLoginAt: now };
+    for (const [field, change] of Object.entries(decision.changes)) (set as Record<string, unknown>)[field] = change!.after;
+    if (decision.action === 'update') set.updatedAt = now;
+    await tx
+      .update(s.people)
+      .set(set)
+      .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId!)));
+  }
+  if (decision.link) {
+    await tx.insert(s.personIdentities).values({ organizationId, personId: personId!, ...decision.link });
+  }
+  const type = decision.action === 'create' ? 'person_created' : decision.action === 'update' ? 'person_updated' : 'login_allowed';
+  const eventId = await recordEvent(tx, {
+    ...base,
+    type,
+    personId,
+    diff: decision.changes as Record<string, { before: unknown; after: unknown }>,
+    detail: { identity: about, linked: decision.link !== null, warnings: decision.warnings, login: true },
+  });
+  return { outcome: 'allow', action: decision.action, personId: personId!, eventId };
+}
+
+async function recordEvent(tx: Tx, event: typeof s.provisioningEvents.$inferInsert): Promise<string> {
+  const [row] = await tx.insert(s.provisioningEvents).values(event).returning({ id: s.provisioningEvents.id });
+  return row!.id;
+}
+
+type Context = Omit<Parameters<typeof decideLogin>[0], 'identity' | 'now'>;
+
+/** Everything the core needs, read inside the transaction. */
+async function loadContext(tx: Tx, organizationId: string, identity: Identity): Promise<Context | null> {
+  const [org] = await tx
+    .select({ org: s.organizations, settings: s.provisioningSettings })
+    .from(s.organizations)
+    .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
+    .where(eq(s.organizations.id, organizationId));
+  if (!org) return null;
+  const st = org.settings;
+  const orgContext: OrgContext = {
+    id: org.org.id,
+    status: org.org.status,
+    contractEndsOn: org.org.contractEndsOn,
+    kaseyaOneOrgId: org.org.kaseyaOneOrgId,
+    rootPersonId: org.org.rootPersonId,
+    productId: PRODUCT_ID,
+    autoCreatedCount: 0,
+    settings: {
+      method: st?.method ?? 'none',
+      kaseyaOneLoginEnabled: st?.kaseyaOneLoginEnabled ?? false,
+      autoCreationEnabled: st?.autoCreationEnabled ?? false,
+      seatCap: st?.seatCap ?? null,
+      defaults: {
+        departmentId: st?.defaultDepartmentId ?? null,
+        locationId: st?.defaultLocationId ?? null,
+        managerId: st?.defaultManagerId ?? null,
+        jobTitleId: st?.defaultJobTitleId ?? null,
+        employmentTypeId: st?.defaultEmploymentTypeId ?? null,
+        securityRoleId: st?.defaultSecurityRoleId ?? null,
+        employeeRoleId: st?.defaultEmployeeRoleId ?? null,
+        clientAccountId: st?.defaultClientAccountId ?? null,
+      },
+    },
+  };
+  const rules = await tx
+    .select()
+    .from(s.mappingRules)
+    .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
+    .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt));
+  const mappings = await tx.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId));
+  const attributeMappings: AttributeMapping[] = mappings
+    .filter((m) => Object.hasOwn(MAPPABLE_FIELDS, m.personField))
+    .map((m) => ({ attributeName: m.attributeName, personField: m.personField as MappableField, defaultValue: m.defaultValue, applyOn: m.applyOn }));
+
+  const [linked] = await tx
+    .select({ person: s.people })
+    .from(s.personIdentities)
+    .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
+    .where(
+      and(
+        eq(s.personIdentities.source, identity.source),
+        eq(s.personIdentities.scope, identity.scope),
+        eq(s.personIdentities.externalId, identity.externalId),
+      ),
+    );
+  // Email is unique platform-wide, so this may find another organization's person: the core refuses that.
+  const [byEmail] = identity.email ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${identity.email})`) : [];
+  return {
+    org: orgContext,
+    rules,
+    attributeMappings,
+    lookups: attributeMappings.length ? await loadLookups(tx, organizationId, attributeMappings) : {},
+    byExternalId: linked ? existing(linked.person) : null,
+    byEmail: byEmail ? existing(byEmail) : null,
+  };
+}
+
+function existing(p: typeof s.people.$inferSelect): ExistingPerson {
+  return {
+    id: p.id,
+    organizationId: p.organizationId,
+    type: p.type,
+    status: p.status,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    username: p.username,
+    email: p.email,
+    phone: p.phone,
+    departmentId: p.departmentId,
+    locationId: p.locationId,
+    managerId: p.managerId,
+    jobTitleId: p.jobTitleId,
+    employmentTypeId: p.employmentTypeId,
+    securityRoleId: p.securityRoleId,
+    employeeRoleId: p.employeeRoleId,
+    clientAccountId: p.clientAccountId,
+    lockedFields: p.lockedFields,
+    removedByAdmin: p.removedAt !== null,
+  };
+}
+
+const LOOKUP_TABLES = {
+  departments: s.departments,
+  locations: s.locations,
+  jobTitles: s.jobTitles,
+  employmentTypes: s.employmentTypes,
+  employeeRoles: s.employeeRoles,
+  clientAccounts: s.clientAccounts,
+  securityRoles: s.securityRoles,
+} as const;
+
+/** Only the lookups some mapping needs, as lower-cased name → id. */
+async function loadLookups(tx: Tx, organizationId: string, mappings: AttributeMapping[]): Promise<Lookups> {
+  const needed = new Set(mappings.map((m) => MAPPABLE_FIELDS[m.personField]).filter((l) => l !== null));
+  const lookups: Lookups = {};
+  for (const name of needed) {
+    const table = LOOKUP_TABLES[name];
+    const rows = await tx.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId));
+    lookups[name] = Object.fromEntries(rows.map((r) => [r.name.toLowerCase(), r.id]));
+  }
+  return lookups;
+}
+
+async function countAutoCreated(tx: Tx, organizationId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(s.people)
+    .where(and(eq(s.people.organizationId, organizationId), inArray(s.people.source, ['sso_jit', 'kaseyaone'])));
+  return row!.n;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}

@@ -1,0 +1,170 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as s from '@/lib/db/schema';
+import { openDb } from '@/lib/db/client';
+import { seedDemo } from '@/lib/db/seed';
+import { getEnv } from '@/lib/env';
+import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
+import { provisionLogin } from '@/lib/users/provision';
+import { testDb } from './db';
+
+const { db } = testDb();
+let acme: typeof s.organizations.$inferSelect;
+let globex: typeof s.organizations.$inferSelect;
+const ids: Record<string, string> = {};
+let seq = 0;
+const unique = (name: string) => `${name}.${Date.now().toString(36)}${++seq}@acme.example`;
+
+async function idOf(table: typeof s.departments | typeof s.securityRoles, orgId: string, name: string) {
+  const [row] = await db.select({ id: table.id }).from(table).where(and(eq(table.organizationId, orgId), eq(table.name, name)));
+  return row!.id;
+}
+
+beforeAll(async () => {
+  await seedDemo(db);
+  acme = (await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme')))[0]!;
+  globex = (await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex')))[0]!;
+  ids.readOnly = await idOf(s.securityRoles, acme.id, 'Read Only');
+  ids.technician = await idOf(s.securityRoles, acme.id, 'Technician');
+  ids.manager = await idOf(s.securityRoles, acme.id, 'Service Manager');
+  ids.serviceDesk = await idOf(s.departments, acme.id, 'Service Desk');
+  ids.finance = await idOf(s.departments, acme.id, 'Finance');
+  await db
+    .update(s.provisioningSettings)
+    .set({ method: 'sso_jit', kaseyaOneLoginEnabled: true, autoCreationEnabled: true, defaultSecurityRoleId: ids.readOnly, defaultDepartmentId: ids.serviceDesk })
+    .where(eq(s.provisioningSettings.organizationId, acme.id));
+  await db.insert(s.mappingRules).values([
+    { organizationId: acme.id, kind: 'sso', securityGroup: 'Technicians', userType: 'employee', securityRoleId: ids.technician, position: 20 },
+    { organizationId: acme.id, kind: 'sso', securityGroup: 'Managers', userType: 'employee', securityRoleId: ids.manager, position: 10 },
+  ]);
+});
+
+const k1 = (profile: RawProfile) => normalizeIdentity('kaseyaone', 'k1', { partnerOrgId: 'k1-partner-acme', ...profile });
+const sso = (profile: RawProfile) => normalizeIdentity('sso', 'conn-test', profile);
+
+async function personByEmail(email: string) {
+  const [p] = await db.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${email})`);
+  return p;
+}
+async function event(id: string) {
+  const [e] = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.id, id));
+  return e!;
+}
+
+describe('applying login decisions', () => {
+  it('KaseyaOne: the first login creates the person with the defaults; the next changes only the names', async () => {
+    const email = unique('new.k1');
+    const first = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, firstName: 'Nia', lastName: 'Okafor' }) });
+    expect(first).toMatchObject({ outcome: 'allow', action: 'create' });
+    const created = await personByEmail(email);
+    expect(created).toMatchObject({ organizationId: acme.id, type: 'employee', source: 'kaseyaone', firstName: 'Nia', securityRoleId: ids.readOnly, departmentId: ids.serviceDesk });
+    const e1 = await event(first.eventId);
+    expect(e1).toMatchObject({ type: 'person_created', personId: created!.id, source: 'kaseyaone' });
+    expect(e1.diff.securityRoleId).toEqual({ before: null, after: ids.readOnly });
+
+    const second = await provisionLogin(db, {
+      organizationId: acme.id,
+      identity: k1({ id: `k1-${email}`, email, firstName: 'Nia', lastName: 'Okafor-Bell', groups: ['Managers'] }),
+    });
+    expect(second).toMatchObject({ outcome: 'allow', action: 'update', personId: created!.id });
+    const after = await personByEmail(email);
+    expect(after).toMatchObject({ lastName: 'Okafor-Bell', securityRoleId: ids.readOnly });
+    expect((await event(second.eventId)).diff).toEqual({ lastName: { before: 'Okafor', after: 'Okafor-Bell' } });
+  });
+
+  it('a denied login writes its event and creates nothing', async () => {
+    const email = unique('nobody');
+    const res = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Sales'] }) });
+    expect(res).toMatchObject({ outcome: 'deny', reason: 'no_matching_rule' });
+    expect(await personByEmail(email)).toBeUndefined();
+    const e = await event(res.eventId);
+    expect(e).toMatchObject({ type: 'login_denied', reasonCode: 'no_matching_rule', organizationId: acme.id, personId: null });
+    expect(e.detail).toMatchObject({ identity: { email, groups: ['Sales'] } });
+  });
+
+  it('SSO JIT: the rule decides the role, and a group change on the next login changes it', async () => {
+    const email = unique('jit');
+    const first = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, groups: ['Technicians'] }) });
+    expect(first).toMatchObject({ outcome: 'allow', action: 'create' });
+    expect((await personByEmail(email))!.securityRoleId).toBe(ids.technician);
+    const second = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, groups: ['Technicians', 'Managers'] }) });
+    expect(second).toMatchObject({ action: 'update' });
+    expect((await personByEmail(email))!.securityRoleId).toBe(ids.manager);
+  });
+
+  it('an email change at the IdP updates the person found by the immutable id, not a duplicate', async () => {
+    const email = unique('rename');
+    const sub = `sub-${email}`;
+    const first = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: sub, email, groups: ['Technicians'] }) });
+    const renamed = unique('renamed');
+    const second = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: sub, email: renamed.toUpperCase(), groups: ['Technicians'] }) });
+    expect(second).toMatchObject({ outcome: 'allow', action: 'update', personId: (first as { personId: string }).personId });
+    expect(await personByEmail(email)).toBeUndefined();
+    expect((await personByEmail(renamed))!.id).toBe((first as { personId: string }).personId);
+  });
+
+  it('a person first found by email is linked, so the next login finds them by id', async () => {
+    const email = 'bob.martin@acme.example';
+    const res = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: 'sub-bob', email, groups: ['Technicians'] }) });
+    expect(res.outcome).toBe('allow');
+    const links = await db.select().from(s.personIdentities).where(eq(s.personIdentities.externalId, 'sub-bob'));
+    expect(links).toHaveLength(1);
+    expect(links[0]!.personId).toBe((await personByEmail(email))!.id);
+  });
+
+  it('a locked field is not overwritten by the next login', async () => {
+    const email = unique('locked');
+    const first = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, firstName: 'Kim', groups: ['Technicians'] }) });
+    const personId = (first as { personId: string }).personId;
+    await db.update(s.people).set({ lockedFields: ['firstName'] }).where(and(eq(s.people.organizationId, acme.id), eq(s.people.id, personId)));
+    await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, firstName: 'Kimberly', groups: ['Technicians'] }) });
+    expect((await personByEmail(email))!.firstName).toBe('Kim');
+  });
+
+  it("another organization's person is refused and left untouched", async () => {
+    const before = await personByEmail('gina.ross@globex.example');
+    const res = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: 'sub-gina', email: 'gina.ross@globex.example', firstName: 'Hacked', groups: ['Managers'] }) });
+    expect(res).toMatchObject({ outcome: 'deny', reason: 'other_org' });
+    expect(await personByEmail('gina.ross@globex.example')).toEqual(before);
+    expect((await event(res.eventId)).organizationId).toBe(acme.id);
+    expect(globex.id).not.toBe(acme.id);
+  });
+
+  it('20 concurrent first logins of one person create exactly one person', async () => {
+    // A warm pool of 20 connections, so the 20 transactions really overlap.
+    const { db: wide, sql: wideSql } = openDb(getEnv().DATABASE_URL!, 20);
+    await Promise.all(Array.from({ length: 20 }, () => wideSql`select pg_sleep(0.05)`));
+    const email = unique('stampede');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => provisionLogin(wide, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, groups: ['Technicians'] }) })),
+    );
+    await wideSql.end();
+    expect(results.every((r) => r.outcome === 'allow')).toBe(true);
+    const personIds = new Set(results.map((r) => (r as { personId: string }).personId));
+    expect(personIds.size).toBe(1);
+    const [{ n: people }] = (await db.select({ n: count() }).from(s.people).where(sql`lower(${s.people.email}) = ${email}`)) as [{ n: number }];
+    expect(people).toBe(1);
+    const [{ n: links }] = (await db.select({ n: count() }).from(s.personIdentities).where(eq(s.personIdentities.externalId, `sub-${email}`))) as [{ n: number }];
+    expect(links).toBe(1);
+    expect(results.filter((r) => r.outcome === 'allow' && r.action === 'create')).toHaveLength(1);
+    const events = await db.select().from(s.provisioningEvents).where(sql`${s.provisioningEvents.detail}->'identity'->>'email' = ${email}`);
+    expect(events).toHaveLength(20);
+  });
+
+  it('the seat cap holds under concurrent first logins', async () => {
+    const [{ n }] = (await db
+      .select({ n: count() })
+      .from(s.people)
+      .where(and(eq(s.people.organizationId, acme.id), sql`${s.people.source} in ('sso_jit', 'kaseyaone')`))) as [{ n: number }];
+    await db.update(s.provisioningSettings).set({ seatCap: n + 3 }).where(eq(s.provisioningSettings.organizationId, acme.id));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => {
+        const email = unique(`seat${i}`);
+        return provisionLogin(db, { organizationId: acme.id, identity: sso({ id: `sub-${email}`, email, groups: ['Technicians'] }) });
+      }),
+    );
+    expect(results.filter((r) => r.outcome === 'allow')).toHaveLength(3);
+    expect(results.filter((r) => r.outcome === 'deny' && r.reason === 'seat_limit_reached')).toHaveLength(5);
+    await db.update(s.provisioningSettings).set({ seatCap: null }).where(eq(s.provisioningSettings.organizationId, acme.id));
+  });
+});
