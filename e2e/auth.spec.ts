@@ -49,12 +49,12 @@ test('a technician is refused Admin pages with a 403', async ({ page }) => {
 
 test('a wrong password shows an error and signs nobody in', async ({ page }) => {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(DEMO.acmeAdmin.email);
+  await page.getByLabel('Email', { exact: true }).fill(DEMO.acmeAdmin.email);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('login-error')).toHaveText('The email or password is incorrect.');
   await expect(page).toHaveURL(/\/login/);
-  await expect(page.getByLabel('Email')).toHaveValue(DEMO.acmeAdmin.email);
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(DEMO.acmeAdmin.email);
   await page.screenshot({ path: 'test-results/screens/login-error.png' });
   await page.goto('/hr/employees');
   await expect(page).toHaveURL(/\/login$/);
@@ -65,7 +65,7 @@ test('an empty form gets field-level errors', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText('Enter your email address.')).toBeVisible();
   await expect(page.getByText('Enter your password.')).toBeVisible();
-  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 });
 
 test('sign-out ends the session', async ({ page }) => {

@@ -8,7 +8,7 @@ export const DEMO = {
 
 export async function signIn(page: Page, who: { email: string; password: string }) {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('viewer')).toContainText(who.email);

@@ -22,6 +22,8 @@ const schema = z.object({
   ENCRYPTION_KEY: z.preprocess((v) => (v === '' ? undefined : v), base64Key.optional()),
   APP_URL: optionalUrl,
   AUTH_URL: optionalUrl,
+  /** The SP entity id customers configure in their IdP. Never change it once connections exist. */
+  SAML_ENTITY_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('urn:auth-provision:sp')),
   PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1).max(65535).default(3000),
   APP_DATA_DIR: z.string().min(1).default('.data'),
 });

@@ -3,6 +3,14 @@ import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth/viewer';
 import { safeCallbackUrl } from '@/lib/auth/schemas';
 import { LoginForm } from './login-form';
+import { SsoForm } from './sso-form';
+
+const NOTICES: Record<string, string> = {
+  email: 'Enter your work email address to sign in with SSO.',
+  no_connection: 'Single sign-on is not set up for that email’s organization. Sign in with your password, or ask your administrator.',
+  AccessDenied: 'Sign-in could not be completed. Try again, or ask your administrator.',
+  Configuration: 'Sign-in is not available right now. Try again in a moment.',
+};
 
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
@@ -11,6 +19,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getViewer()) redirect(callbackUrl);
+  const key = typeof params.sso_error === 'string' ? params.sso_error : typeof params.error === 'string' && params.error !== 'CredentialsSignin' ? params.error : undefined;
+  const notice = key ? (NOTICES[key] ?? NOTICES.AccessDenied) : null;
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">
@@ -22,9 +32,19 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-sm text-ink-muted">to Auth &amp; Provision</p>
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          {notice ? (
+            <div role="alert" data-testid="sso-error" className="mb-5 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              {notice}
+            </div>
+          ) : null}
+          <SsoForm org={typeof params.org === 'string' ? params.org : undefined} />
+          <div className="my-6 flex items-center gap-3 text-xs text-ink-subtle" aria-hidden>
+            <span className="h-px flex-1 bg-slate-200" />
+            or with a password
+            <span className="h-px flex-1 bg-slate-200" />
+          </div>
           <LoginForm callbackUrl={callbackUrl} />
         </div>
-        <p className="mt-6 text-center text-xs text-ink-subtle">Single sign-on options appear here once your administrator connects an identity provider.</p>
       </div>
     </main>
   );

@@ -1,7 +1,10 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
+import BoxyHQSAML from 'next-auth/providers/boxyhq-saml';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/lib/db/client';
 import { getEnv, requireSecrets } from '@/lib/env';
+import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
+import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
 import { authenticateLocal } from './local';
 import { credentialsSchema } from './schemas';
 
@@ -10,6 +13,13 @@ class InvalidCredentials extends CredentialsSignin {
 }
 class InactiveAccount extends CredentialsSignin {
   code = 'inactive';
+}
+/** An IdP-initiated login the provisioning decision refused: `denied:<reason>:<event id>`. */
+class SsoDenied extends CredentialsSignin {
+  constructor(reason: string, eventId: string) {
+    super();
+    this.code = `denied:${reason}:${eventId}`;
+  }
 }
 
 const SESSION_HOURS = 8;
@@ -30,6 +40,29 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     session: { strategy: 'jwt', maxAge: SESSION_HOURS * 3600 },
     pages: { signIn: '/login', error: '/login' },
     providers: [
+      // Jackson is hosted by this app (app/api/oauth/*): the provider's issuer is our own origin.
+      BoxyHQSAML({ issuer: env.appUrl, clientId: 'dummy', clientSecret: jacksonSecrets().clientSecretVerifier, checks: ['pkce', 'state'] }),
+      // IdP-initiated SAML: redeem Jackson's one-time code in-process (app/api/sso/idp-login).
+      Credentials({
+        id: 'boxyhq-idp',
+        credentials: { code: {} },
+        async authorize(raw) {
+          const code = typeof raw?.code === 'string' ? raw.code : '';
+          if (!code) throw new InvalidCredentials();
+          const { oauthController } = await getJackson();
+          const { access_token } = await oauthController.token({
+            code,
+            grant_type: 'authorization_code',
+            redirect_uri: `${env.appUrl}${SSO_PATHS.idpLogin}`,
+            client_id: 'dummy',
+            client_secret: jacksonSecrets().clientSecretVerifier,
+          });
+          const profile = (await oauthController.userInfo(access_token)) as JacksonProfile;
+          const result = await ssoLogin(getDb(), profile);
+          if (result.outcome === 'deny') throw new SsoDenied(result.reason, result.eventId);
+          return { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin };
+        },
+      }),
       Credentials({
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
         async authorize(raw) {
@@ -43,6 +76,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
     ],
     callbacks: {
+      /** SSO logins go through the provisioning decision; a denial lands on its own page. */
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== 'boxyhq-saml') return true;
+        const result = await ssoLogin(getDb(), profile as JacksonProfile);
+        if (result.outcome === 'deny') return `/auth/denied?code=${result.reason}&ref=${result.eventId}`;
+        Object.assign(user, { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin });
+        return true;
+      },
       jwt({ token, user }) {
         if (user) {
           token.personId = user.id;

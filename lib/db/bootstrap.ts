@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getEnv, requireSecrets, setEnv } from '@/lib/env';
 import { openDb } from './client';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrateDatabase } from './migrate';
 import { seedDemo } from './seed';
 
@@ -78,4 +78,20 @@ function quietPostgresLog(log: Log): Log {
     const routine = /\b(LOG|DETAIL|HINT|STATEMENT|CONTEXT):/.test(line) && !/\b(WARNING|ERROR|FATAL|PANIC):/.test(line);
     if (!routine) log(`[postgres] ${line}`);
   };
+}
+
+/**
+ * For command-line tools: DATABASE_URL, else the embedded server a running app owns,
+ * else an embedded server of our own (stopped by the returned close()).
+ */
+export async function openCliDatabase(log: Log): Promise<{ url: string; close: () => Promise<void> }> {
+  const env = getEnv();
+  const shared = env.DATABASE_URL ? null : runningEmbeddedUrl(env.APP_DATA_DIR);
+  if (shared) {
+    fillGeneratedSecrets(env.APP_DATA_DIR, log);
+    setEnv({ DATABASE_URL: shared });
+    return { url: shared, close: async () => {} };
+  }
+  const db = await prepareDatabase({ log, productionMode: env.NODE_ENV === 'production' });
+  return { url: db.url, close: async () => void (await db.embedded?.stop()) };
 }

@@ -34,6 +34,7 @@ type Binaries = { initdb: string; postgres: string; nativeDir: string; version: 
 const SHARED_ROOT = '/var/lib/auth-provision';
 const PASSWORD_FILE = 'pg-password';
 const LOCK_FILE = 'app.lock';
+const SERVER_FILE = 'server.json';
 
 export class EmbeddedPostgresError extends Error {
   constructor(message: string) {
@@ -64,6 +65,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     const child = spawnPostgres(bins, pgData, port, runAs, log);
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
     await waitUntilReady(url, child);
+    // Lets CLIs (npm run sso:add …) reach this server while the app holds the data folder.
+    fs.writeFileSync(path.join(dataDir, SERVER_FILE), JSON.stringify({ url, pid: process.pid }) + '\n', { mode: 0o600 });
     let stopped: Promise<void> | undefined;
     const stop = () => (stopped ??= stopChild(child).finally(() => releaseAppLock(dataDir)));
     // Last resort when the process exits without calling stop() (uncaught error).
@@ -343,9 +346,22 @@ function takeAppLock(dataDir: string) {
 function releaseAppLock(dataDir: string) {
   const file = path.join(dataDir, LOCK_FILE);
   try {
-    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file);
+    if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) {
+      fs.rmSync(file);
+      fs.rmSync(path.join(dataDir, SERVER_FILE), { force: true });
+    }
   } catch {
     // already gone
+  }
+}
+
+/** The URL of the embedded server a live app process runs on this data folder, if any. */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  try {
+    const { url, pid } = JSON.parse(fs.readFileSync(path.join(path.resolve(dataDir), SERVER_FILE), 'utf8')) as { url: string; pid: number };
+    return isAlive(pid) && readCmdline(pid).includes('node') ? url : null;
+  } catch {
+    return null;
   }
 }
 

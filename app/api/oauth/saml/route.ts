@@ -1,0 +1,23 @@
+import { getEnv } from '@/lib/env';
+import { getJackson } from '@/lib/sso/jackson';
+import { formOrQuery, html, redirect, ssoFailure } from '@/lib/sso/http';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+// The ACS: the IdP posts its SAMLResponse here. Jackson checks signature, audience,
+// destination, validity window and replay, then redirects with an OAuth code.
+export async function POST(req: Request) {
+  const { SAMLResponse, RelayState = '', idp_hint } = await formOrQuery(req);
+  if (!SAMLResponse) return ssoFailure('acs', new Error('no SAMLResponse in the request'), getEnv().appUrl);
+  try {
+    const { oauthController } = await getJackson();
+    const res = await oauthController.samlResponse({ SAMLResponse, RelayState, idp_hint });
+    if (res.redirect_url) return redirect(res.redirect_url, 303);
+    if (res.response_form) return html(res.response_form);
+    if (res.app_select_form) return html(res.app_select_form);
+    throw new Error(res.error ?? 'samlResponse returned nothing');
+  } catch (err) {
+    return ssoFailure('acs', err, getEnv().appUrl);
+  }
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
+import { getEnv } from '@/lib/env';
+import { getJackson, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
+
+// SSO connections of one organization, stored by Jackson (tenant = organization id,
+// product = login source). Every input is validated here before it reaches Jackson.
+
+const kind = z.enum(['sso', 'kaseyaone']);
+
+export const samlConnectionSchema = z
+  .object({
+    kind,
+    metadataXml: z
+      .string()
+      .trim()
+      .max(1_000_000, 'The metadata file is too large (1 MB at most).')
+      .refine((x) => x === '' || /<([\w-]+:)?EntityDescriptor[\s>]/.test(x), 'This is not SAML metadata: no EntityDescriptor element.')
+      .optional(),
+    metadataUrl: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL.' }).optional()),
+  })
+  .refine((v) => Boolean(v.metadataXml) !== Boolean(v.metadataUrl), { message: 'Give either the metadata XML or its URL.', path: ['metadataXml'] });
+
+export const oidcConnectionSchema = z.object({
+  kind,
+  discoveryUrl: z.url({ protocol: /^https?$/, error: 'Enter the discovery URL (…/.well-known/openid-configuration).' }),
+  clientId: z.string().trim().min(1, 'Enter the client ID.').max(500),
+  clientSecret: z.string().trim().min(1, 'Enter the client secret.').max(2000),
+});
+
+export type SamlConnectionInput = z.infer<typeof samlConnectionSchema>;
+export type OidcConnectionInput = z.infer<typeof oidcConnectionSchema>;
+
+export type ConnectionSummary = {
+  kind: SsoKind;
+  protocol: 'saml' | 'oidc';
+  clientId: string;
+  /** The IdP: SAML entity id, or the OIDC discovery URL. */
+  idp: string;
+  provider: string;
+};
+
+export type ConnectionResult = { ok: true; connection: ConnectionSummary } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+/** What an admin copies into their IdP. */
+export function spDetails() {
+  const { appUrl, SAML_ENTITY_ID } = getEnv();
+  return {
+    entityId: SAML_ENTITY_ID,
+    acsUrl: `${appUrl}${SSO_PATHS.acs}`,
+    metadataUrl: `${appUrl}${SSO_PATHS.metadata}`,
+    oidcRedirectUrl: `${appUrl}${SSO_PATHS.oidcRedirect}`,
+  };
+}
+
+function redirects() {
+  const { appUrl } = getEnv();
+  // IdP-initiated logins land on defaultRedirectUrl; SP-initiated ones on next-auth's callback.
+  return { defaultRedirectUrl: `${appUrl}${SSO_PATHS.idpLogin}`, redirectUrl: JSON.stringify([`${appUrl}/*`]) };
+}
+
+export async function listConnections(organizationId: string): Promise<ConnectionSummary[]> {
+  const { connectionAPIController } = await getJackson();
+  const out: ConnectionSummary[] = [];
+  for (const k of kind.options) {
+    const found = await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
+    for (const c of found) out.push(summarize(k, c));
+  }
+  return out;
+}
+
+export async function createSamlConnection(organizationId: string, raw: unknown): Promise<ConnectionResult> {
+  const parsed = samlConnectionSchema.safeParse(raw);
+  if (!parsed.success) return invalid(parsed.error);
+  const { kind: k, metadataXml, metadataUrl } = parsed.data;
+  const taken = await existing(organizationId, k);
+  if (taken) return taken;
+  try {
+    const { connectionAPIController } = await getJackson();
+    const record = await connectionAPIController.createSAMLConnection({
+      tenant: organizationId,
+      product: SSO_PRODUCTS[k],
+      ...redirects(),
+      ...(metadataXml ? { rawMetadata: metadataXml } : { rawMetadata: '', metadataUrl: metadataUrl! }),
+      name: k === 'kaseyaone' ? 'KaseyaOne' : 'SSO',
+    } as Parameters<typeof connectionAPIController.createSAMLConnection>[0]);
+    return { ok: true, connection: summarize(k, record) };
+  } catch (err) {
+    return { ok: false, error: `The identity provider's metadata was not accepted: ${messageOf(err)}` };
+  }
+}
+
+export async function createOidcConnection(organizationId: string, raw: unknown): Promise<ConnectionResult> {
+  const parsed = oidcConnectionSchema.safeParse(raw);
+  if (!parsed.success) return invalid(parsed.error);
+  const { kind: k, discoveryUrl, clientId, clientSecret } = parsed.data;
+  const taken = await existing(organizationId, k);
+  if (taken) return taken;
+  try {
+    const { connectionAPIController } = await getJackson();
+    const record = await connectionAPIController.createOIDCConnection({
+      tenant: organizationId,
+      product: SSO_PRODUCTS[k],
+      ...redirects(),
+      oidcDiscoveryUrl: discoveryUrl,
+      oidcClientId: clientId,
+      oidcClientSecret: clientSecret,
+      name: k === 'kaseyaone' ? 'KaseyaOne' : 'SSO',
+    });
+    return { ok: true, connection: summarize(k, record) };
+  } catch (err) {
+    return { ok: false, error: `The OIDC provider was not accepted: ${messageOf(err)}` };
+  }
+}
+
+/** Deletes this organization's connection of one kind. False when there was none. */
+export async function deleteConnection(organizationId: string, k: SsoKind): Promise<boolean> {
+  const { connectionAPIController } = await getJackson();
+  const found = await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
+  if (found.length === 0) return false;
+  await connectionAPIController.deleteConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
+  return true;
+}
+
+async function existing(organizationId: string, k: SsoKind): Promise<ConnectionResult | null> {
+  const { connectionAPIController } = await getJackson();
+  const found = await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
+  if (found.length === 0) return null;
+  const label = k === 'kaseyaone' ? 'a KaseyaOne connection' : 'an SSO connection';
+  return { ok: false, error: `This organization already has ${label}. Delete it first to replace it.` };
+}
+
+function summarize(k: SsoKind, c: SAMLSSORecord | OIDCSSORecord): ConnectionSummary {
+  if ('idpMetadata' in c) {
+    return { kind: k, protocol: 'saml', clientId: c.clientID, idp: c.idpMetadata.entityID, provider: c.idpMetadata.friendlyProviderName ?? c.idpMetadata.provider };
+  }
+  return { kind: k, protocol: 'oidc', clientId: c.clientID, idp: c.oidcProvider.discoveryUrl ?? '', provider: c.oidcProvider.friendlyProviderName ?? c.oidcProvider.provider };
+}
+
+function invalid(error: z.ZodError): ConnectionResult {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
+  return { ok: false, error: Object.values(fieldErrors)[0] ?? 'Invalid input.', fieldErrors };
+}
+
+function messageOf(err: unknown): string {
+  const m = (err as { message?: string })?.message ?? 'unknown error';
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+
+// Small helpers for the route handlers that host Jackson.
+
+export async function formOrQuery(req: Request): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  new URL(req.url).searchParams.forEach((v, k) => (out[k] = v));
+  if (req.method === 'POST') {
+    const type = req.headers.get('content-type') ?? '';
+    if (type.includes('application/json')) {
+      const body = (await req.json().catch(() => ({}))) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+    } else {
+      const form = await req.formData().catch(() => null);
+      form?.forEach((v, k) => {
+        if (typeof v === 'string') out[k] = v;
+      });
+    }
+  }
+  return out;
+}
+
+export function html(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+}
+
+export function redirect(url: string, status = 302): Response {
+  return new Response(null, { status, headers: { location: url, 'cache-control': 'no-store' } });
+}
+
+/**
+ * An SSO step failed (bad signature, wrong audience, replay, expired…). The person sees a
+ * page with a reference; the reason stays in the server log under that reference.
+ */
+export function ssoFailure(step: string, err: unknown, appUrl: string): Response {
+  const ref = randomUUID();
+  const e = err as { message?: string; statusCode?: number };
+  console.warn(`[sso] ${step} failed (ref ${ref}): ${e?.message ?? String(err)}`);
+  return redirect(`${appUrl}/auth/error?ref=${ref}`, 303);
+}
+
+/** Jackson's OAuth errors as the JSON an OAuth client expects. */
+export function oauthError(err: unknown): Response {
+  const e = err as { message?: string; statusCode?: number };
+  const status = e?.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  if (status === 500) console.error('[sso] token/userinfo failed:', err);
+  return Response.json({ error: status === 401 ? 'invalid_client' : 'invalid_request', error_description: status === 500 ? 'internal error' : e?.message }, { status });
+}

@@ -1,0 +1,50 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { organizations, people, securityRoles } from '@/lib/db/schema';
+import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
+import { provisionLogin, type LoginResult } from '@/lib/users/provision';
+import { kindOfProduct } from './jackson';
+
+/** What Jackson's userinfo returns (the parts we read). */
+export type JacksonProfile = RawProfile & { requested?: Record<string, string | undefined> };
+
+export type SsoLoginResult =
+  | (Extract<LoginResult, { outcome: 'allow' }> & { organizationId: string; email: string; name: string; isAdmin: boolean })
+  | Extract<LoginResult, { outcome: 'deny' }>;
+
+/**
+ * An IdP login that Jackson has verified: which organization and source it is for come
+ * from the connection (tenant = organization id, product = source), never from the
+ * assertion's own claims.
+ */
+export async function ssoLogin(db: Db, profile: JacksonProfile, now = new Date()): Promise<SsoLoginResult> {
+  const tenant = profile.requested?.tenant;
+  const kind = kindOfProduct(profile.requested?.product);
+  if (!tenant || !kind || !/^[0-9a-f-]{36}$/i.test(tenant)) throw new Error('SSO profile without a known tenant/product');
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, tenant));
+  if (!org) throw new Error(`SSO login for unknown organization ${tenant}`);
+
+  const identity = normalizeIdentity(kind, `jackson:${kind}:${tenant}`, profile);
+  const result = await provisionLogin(db, { organizationId: org.id, identity, now });
+  if (result.outcome === 'deny') return result;
+
+  const [row] = await db
+    .select({
+      email: people.email,
+      firstName: people.firstName,
+      lastName: people.lastName,
+      isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
+      roleIsAdmin: securityRoles.isAdmin,
+    })
+    .from(people)
+    .innerJoin(organizations, eq(organizations.id, people.organizationId))
+    .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
+    .where(and(eq(people.organizationId, org.id), eq(people.id, result.personId)));
+  return {
+    ...result,
+    organizationId: org.id,
+    email: row!.email,
+    name: `${row!.firstName} ${row!.lastName}`.trim() || row!.email,
+    isAdmin: Boolean(row!.isRoot || row!.roleIsAdmin),
+  };
+}
