@@ -41,7 +41,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     pages: { signIn: '/login', error: '/login' },
     providers: [
       // Jackson is hosted by this app (app/api/oauth/*): the provider's issuer is our own origin.
-      BoxyHQSAML({ issuer: env.appUrl, clientId: 'dummy', clientSecret: jacksonSecrets().clientSecretVerifier, checks: ['pkce', 'state'] }),
+      BoxyHQSAML({
+        issuer: env.appUrl,
+        clientId: 'dummy',
+        clientSecret: jacksonSecrets().clientSecretVerifier,
+        checks: ['pkce', 'state'],
+        // OIDC IdPs release group membership only for the `groups` scope.
+        authorization: { params: { scope: 'openid email profile groups' } },
+      }),
       // IdP-initiated SAML: redeem Jackson's one-time code in-process (app/api/sso/idp-login).
       Credentials({
         id: 'boxyhq-idp',
