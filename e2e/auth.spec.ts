@@ -51,7 +51,7 @@ test('a wrong password shows an error and signs nobody in', async ({ page }) => 
   await page.goto('/login');
   await page.getByLabel('Email', { exact: true }).fill(DEMO.acmeAdmin.email);
   await page.getByLabel('Password').fill('not-the-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('login-error')).toHaveText('The email or password is incorrect.');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue(DEMO.acmeAdmin.email);
@@ -62,7 +62,7 @@ test('a wrong password shows an error and signs nobody in', async ({ page }) => 
 
 test('an empty form gets field-level errors', async ({ page }) => {
   await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByText('Enter your email address.')).toBeVisible();
   await expect(page.getByText('Enter your password.')).toBeVisible();
   await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');

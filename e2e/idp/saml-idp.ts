@@ -391,6 +391,13 @@ export async function startSamlIdp(opts: { port?: number; host?: string } = {}):
         return html(loginForm(parseAuthnRequest(xml, form.get('RelayState') ?? ''), url.searchParams));
       }
 
+      case 'POST /forge': {
+        // Test-only: a response with this IdP's identity but any defect (tamper, unsigned,
+        // other key, expired), for specs that run in another process than the IdP.
+        const options = JSON.parse(await readBody(req)) as ResponseOptions;
+        return send(200, 'text/plain; charset=utf-8', await buildResponse(options));
+      }
+
       case 'GET /idp-initiated': {
         const acsUrl = url.searchParams.get('acs');
         const audience = url.searchParams.get('audience');

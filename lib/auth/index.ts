@@ -46,8 +46,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         clientId: 'dummy',
         clientSecret: jacksonSecrets().clientSecretVerifier,
         checks: ['pkce', 'state'],
-        // OIDC IdPs release group membership only for the `groups` scope.
-        authorization: { params: { scope: 'openid email profile groups' } },
+        // OIDC IdPs release group membership only for the `groups` scope. Not `openid`:
+        // that would ask Jackson itself for an ID token, which we do not use.
+        authorization: { params: { scope: 'email profile groups' } },
       }),
       // IdP-initiated SAML: redeem Jackson's one-time code in-process (app/api/sso/idp-login).
       Credentials({

@@ -240,3 +240,13 @@ export type Person = typeof people.$inferSelect;
 export type NewPerson = typeof people.$inferInsert;
 export type SecurityRole = typeof securityRoles.$inferSelect;
 export type ProvisioningEvent = typeof provisioningEvents.$inferSelect;
+
+/**
+ * SAML assertions already consumed, until they could no longer be valid anyway. Jackson
+ * rejects a replayed SP-initiated response (its session is spent) but not an
+ * IdP-initiated one, so the ACS claims every assertion id here first.
+ */
+export const samlAssertionsSeen = pgTable('saml_assertions_seen', {
+  assertionId: text('assertion_id').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -10,7 +10,11 @@ export async function GET(req: Request) {
   try {
     const { oauthController } = await getJackson();
     const res = await oauthController.oidcAuthzResponse(await formOrQuery(req));
-    if (res.redirect_url) return redirect(res.redirect_url);
+    if (res.redirect_url) {
+      const error = new URL(res.redirect_url).searchParams.get('error');
+      if (error) throw new Error(`${error}: ${new URL(res.redirect_url).searchParams.get('error_description') ?? ''}`);
+      return redirect(res.redirect_url);
+    }
     if (res.response_form) return html(res.response_form);
     throw new Error(res.error ?? 'oidcAuthzResponse returned nothing');
   } catch (err) {

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { startOidcProvider } from './idp/oidc-provider';
+import { startSamlIdp } from './idp/saml-idp';
+
+// Runs after the app is up (Playwright starts webServer first). Starts the identity
+// providers as real HTTP servers on 127.0.0.1 (another origin than the app on
+// localhost), registers them through the sso CLI like an operator would, and sets the
+// provisioning settings the specs rely on straight in the app's database.
+
+export type E2eState = { samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string };
+
+export default async function globalSetup() {
+  const dataDir = process.env.E2E_DATA_DIR!;
+  const appUrl = `http://localhost:${process.env.E2E_PORT ?? 3210}`;
+  const { url: databaseUrl } = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { url: string };
+
+  const sso = await startSamlIdp();
+  const kaseyaOne = await startSamlIdp();
+  const oidc = await startOidcProvider();
+  oidc.addClient({ client_id: 'globex-app', client_secret: 'globex-app-secret', redirect_uris: [`${appUrl}/api/oauth/oidc`] });
+
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/sso.ts', ...args], {
+      env: { ...process.env, APP_DATA_DIR: dataDir, PORT: process.env.E2E_PORT ?? '3210', DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '' },
+      encoding: 'utf8',
+    });
+  fs.writeFileSync(path.join(dataDir, 'idp-sso.xml'), sso.metadataXml);
+  fs.writeFileSync(path.join(dataDir, 'idp-k1.xml'), kaseyaOne.metadataXml);
+  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
+  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
+  cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
+
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const id = async (table: string, org: string, name: string) =>
+      (await sql.unsafe(`select t.id from ${table} t join organizations o on o.id = t.organization_id where o.slug = $1 and t.name = $2`, [org, name]))[0]!.id as string;
+    const [acme] = await sql`select id, root_person_id from organizations where slug = 'acme'`;
+    const [globex] = await sql`select id from organizations where slug = 'globex'`;
+    await sql`
+      update provisioning_settings set
+        method = 'sso_jit', kaseyaone_login_enabled = true, auto_creation_enabled = true, auto_creation_ever_enabled = true,
+        default_department_id = ${await id('departments', 'acme', 'Service Desk')},
+        default_location_id = ${await id('locations', 'acme', 'Head Office')},
+        default_manager_id = ${acme!.root_person_id},
+        default_job_title_id = ${await id('job_titles', 'acme', 'Technician')},
+        default_employment_type_id = ${await id('employment_types', 'acme', 'Full-time')},
+        default_security_role_id = ${await id('security_roles', 'acme', 'Read Only')},
+        default_employee_role_id = ${await id('employee_roles', 'acme', 'Level 1 Support')},
+        default_client_account_id = ${await id('client_accounts', 'acme', 'Initech')}
+      where organization_id = ${acme!.id}`;
+    await sql`
+      insert into mapping_rules (organization_id, kind, security_group, user_type, security_role_id, position) values
+        (${acme!.id}, 'sso', 'Technicians', 'employee', ${await id('security_roles', 'acme', 'Technician')}, 20),
+        (${acme!.id}, 'sso', 'Managers', 'employee', ${await id('security_roles', 'acme', 'Service Manager')}, 10)`;
+    await sql`update provisioning_settings set method = 'sso_jit' where organization_id = ${globex!.id}`;
+    await sql`
+      insert into mapping_rules (organization_id, kind, user_type, security_role_id, position)
+      values (${globex!.id}, 'sso', 'employee', ${await id('security_roles', 'globex', 'Engineer')}, 10)`;
+  } finally {
+    await sql.end();
+  }
+
+  const state: E2eState = { samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl };
+  process.env.E2E_STATE = JSON.stringify(state);
+  return async () => {
+    await Promise.all([sso.close(), kaseyaOne.close(), oidc.close()]);
+  };
+}

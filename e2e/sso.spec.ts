@@ -1,0 +1,143 @@
+import { expect, test, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { DEMO, e2eState, signIn, ssoLogin, uniqueEmail, signInAtSamlIdp } from './helpers';
+
+// SSO through real identity providers: the samlify SAML IdP (SSO and KaseyaOne
+// connections of Acme) and the oidc-provider OIDC IdP (Globex), in a real browser.
+
+let sql: postgres.Sql;
+test.beforeAll(() => {
+  sql = postgres(e2eState().databaseUrl, { max: 2, onnotice: () => {} });
+});
+test.afterAll(async () => {
+  await sql.end();
+});
+
+async function personRow(email: string) {
+  const [row] = await sql`
+    select p.first_name, p.last_name, p.source, p.status, r.name as role, d.name as department, a.name as account, o.slug as org
+    from people p join organizations o on o.id = p.organization_id
+    left join security_roles r on r.id = p.security_role_id
+    left join departments d on d.id = p.department_id
+    left join client_accounts a on a.id = p.client_account_id
+    where lower(p.email) = lower(${email})`;
+  return row;
+}
+
+async function expectSignedInAs(page: Page, email: string) {
+  await expect(page.getByTestId('viewer')).toContainText(email);
+}
+
+async function expectDenied(page: Page, code: string, title: string) {
+  await expect(page).toHaveURL(/\/auth\/denied\?/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.getByTestId('denial-code')).toHaveText(`Reason code: ${code}`);
+  const ref = (await page.getByTestId('denial-ref').textContent())!.trim();
+  const [event] = await sql`select type, reason_code from provisioning_events where id = ${ref}`;
+  expect(event).toEqual({ type: 'login_denied', reason_code: code });
+}
+
+test.describe('KaseyaOne Unified Login', () => {
+  const k1 = { partnerOrgId: 'k1-partner-acme', products: ['psa'] };
+
+  test('the first login creates the person with the Employee Defaults; the next changes only the names', async ({ browser }) => {
+    const email = uniqueEmail('k1.new', 'acme.example');
+    const first = await browser.newPage();
+    await ssoLogin(first, 'kaseyaone', email, { ...k1, email, firstName: 'Nia', lastName: 'Okafor', groups: ['Technicians'] });
+    await expectSignedInAs(first, email);
+    expect(await personRow(email)).toMatchObject({ first_name: 'Nia', last_name: 'Okafor', source: 'kaseyaone', role: 'Read Only', department: 'Service Desk', account: 'Initech', org: 'acme' });
+    await first.goto('/hr/employees');
+    await expect(first.getByRole('row', { name: new RegExp(email.replace(/\./g, '\\.')) })).toContainText('KaseyaOne');
+    await first.close();
+
+    const second = await browser.newPage();
+    await ssoLogin(second, 'kaseyaone', email, { ...k1, email, firstName: 'Nia', lastName: 'Okafor-Bell', groups: ['Managers'] });
+    await expectSignedInAs(second, email);
+    expect(await personRow(email)).toMatchObject({ last_name: 'Okafor-Bell', role: 'Read Only' });
+    const events = await sql`select e.type from provisioning_events e join people p on p.id = e.person_id where lower(p.email) = lower(${email}) order by e.created_at`;
+    expect(events.map((e) => e.type)).toEqual(['person_created', 'person_updated']);
+    await second.close();
+  });
+
+  test('a login for another KaseyaOne partner organization is refused with its page and event', async ({ page }) => {
+    const email = uniqueEmail('k1.other', 'acme.example');
+    await ssoLogin(page, 'kaseyaone', email, { email, partnerOrgId: 'k1-partner-globex', products: ['psa'] });
+    await expectDenied(page, 'other_org', 'Your account belongs to another organization');
+    expect(await personRow(email)).toBeUndefined();
+  });
+
+  test('a user with only another product (BullPhish ID) is refused', async ({ page }) => {
+    const email = uniqueEmail('k1.bullphish', 'acme.example');
+    await ssoLogin(page, 'kaseyaone', email, { email, partnerOrgId: 'k1-partner-acme', products: ['bullphish'] });
+    await expectDenied(page, 'no_product_access', 'Your subscription does not include this product');
+  });
+
+  test('an assertion without an email is refused', async ({ page }) => {
+    await ssoLogin(page, 'kaseyaone', 'someone@acme.example', { nameId: `no-email-${Date.now()}`, partnerOrgId: 'k1-partner-acme' });
+    await expectDenied(page, 'missing_email', 'Your identity provider did not send an email address');
+  });
+
+  test('an inactive person is refused', async ({ page }) => {
+    await ssoLogin(page, 'kaseyaone', 'carol.diaz@acme.example', { email: 'carol.diaz@acme.example', partnerOrgId: 'k1-partner-acme', products: ['psa'] });
+    await expectDenied(page, 'user_inactive', 'Your account is inactive');
+  });
+});
+
+test.describe('SSO JIT Provisioning', () => {
+  test('the mapping rule decides the role, and a group change on the next login changes it', async ({ browser }) => {
+    const email = uniqueEmail('jit', 'acme.example');
+    const first = await browser.newPage();
+    await ssoLogin(first, 'sso', email, { email, firstName: 'Jo', lastName: 'Tran', groups: ['Everyone', 'Technicians'] });
+    await expectSignedInAs(first, email);
+    expect(await personRow(email)).toMatchObject({ source: 'sso_jit', role: 'Technician', department: 'Service Desk' });
+    await first.close();
+
+    const second = await browser.newPage();
+    await ssoLogin(second, 'sso', email, { email, firstName: 'Jo', lastName: 'Tran', groups: ['Technicians', 'Managers'] });
+    await expectSignedInAs(second, email);
+    expect(await personRow(email)).toMatchObject({ role: 'Service Manager' });
+    await second.close();
+  });
+
+  test('a user in no mapped group gets no access', async ({ page }) => {
+    const email = uniqueEmail('nogroup', 'acme.example');
+    await ssoLogin(page, 'sso', email, { email, groups: ['Sales'] });
+    await expectDenied(page, 'no_matching_rule', 'None of your groups gives you access');
+    expect(await personRow(email)).toBeUndefined();
+  });
+
+  test('IdP-initiated login signs the person in', async ({ page }) => {
+    const { samlOrigin, appUrl } = e2eState();
+    const email = uniqueEmail('idpinit', 'acme.example');
+    await page.goto(`${samlOrigin}/idp-initiated?acs=${encodeURIComponent(`${appUrl}/api/oauth/saml`)}&audience=urn:auth-provision:sp`);
+    await signInAtSamlIdp(page, { email, firstName: 'Ida', lastName: 'Init', groups: ['Technicians'] });
+    await expectSignedInAs(page, email);
+    expect(await personRow(email)).toMatchObject({ role: 'Technician', org: 'acme' });
+  });
+
+  test('OIDC login (Globex) creates the person from the released claims and groups', async ({ page }) => {
+    const email = uniqueEmail('oidc', 'globex.example');
+    await page.goto('/login');
+    await page.getByLabel('Work email').fill(email);
+    await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+    await expect(page.getByLabel('Email')).toHaveValue(email);
+    await page.getByLabel('First name').fill('Olga');
+    await page.getByLabel('Last name').fill('Idc');
+    await page.getByLabel('Groups').fill('Engineers');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectSignedInAs(page, email);
+    expect(await personRow(email)).toMatchObject({ first_name: 'Olga', last_name: 'Idc', source: 'sso_jit', role: 'Engineer', org: 'globex' });
+  });
+
+  test('an email whose organization has no SSO connection is told so', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Work email').fill('someone@unknown.example');
+    await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+    await expect(page.getByTestId('sso-error')).toContainText('Single sign-on is not set up');
+  });
+});
+
+test('the admin still signs in with a password next to the SSO options', async ({ page }) => {
+  await signIn(page, DEMO.acmeAdmin);
+  await expect(page.getByTestId('org-name')).toHaveText('Acme MSP');
+});
