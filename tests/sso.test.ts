@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { organizations } from '@/lib/db/schema';
+import { seedDemo } from '@/lib/db/seed';
+import { createOidcConnection, createSamlConnection, deleteConnection, listConnections, spDetails } from '@/lib/sso/connections';
+import { getJackson } from '@/lib/sso/jackson';
+import { assertionIds, claimAssertions } from '@/lib/sso/replay';
+import { startOidcProvider, type TestOidcProvider } from '../e2e/idp/oidc-provider';
+import { startSamlIdp, type SamlIdp } from '../e2e/idp/saml-idp';
+import { testDb } from './db';
+
+// SSO connections through the in-process Jackson, on this file's own database, with
+// real IdPs for metadata and discovery.
+
+const { db } = testDb();
+let idp: SamlIdp;
+let oidc: TestOidcProvider;
+const org: Record<string, string> = {};
+
+beforeAll(async () => {
+  await seedDemo(db);
+  for (const o of await db.select().from(organizations)) org[o.slug] = o.id;
+  idp = await startSamlIdp();
+  oidc = await startOidcProvider();
+  oidc.addClient({ client_id: 'c1', client_secret: 's1', redirect_uris: [spDetails().oidcRedirectUrl] });
+}, 60_000);
+afterAll(async () => {
+  await (await getJackson()).close();
+  await idp.close();
+  await oidc.close();
+});
+
+describe('SSO connections', () => {
+  it('adds a SAML connection from metadata XML, lists it for its organization only, refuses a second one, deletes it', async () => {
+    const created = await createSamlConnection(org.acme!, { kind: 'sso', metadataXml: idp.metadataXml });
+    expect(created).toMatchObject({ ok: true, connection: { kind: 'sso', protocol: 'saml', idp: idp.entityId } });
+    expect(await listConnections(org.acme!)).toHaveLength(1);
+    expect(await listConnections(org.globex!)).toEqual([]);
+
+    const again = await createSamlConnection(org.acme!, { kind: 'sso', metadataXml: idp.metadataXml });
+    expect(again).toEqual({ ok: false, error: 'This organization already has an SSO connection. Delete it first to replace it.' });
+
+    expect(await deleteConnection(org.globex!, 'sso')).toBe(false);
+    expect(await listConnections(org.acme!)).toHaveLength(1);
+    expect(await deleteConnection(org.acme!, 'sso')).toBe(true);
+    expect(await listConnections(org.acme!)).toEqual([]);
+  });
+
+  it('adds a SAML connection from a metadata URL, as the KaseyaOne connection', async () => {
+    const created = await createSamlConnection(org.globex!, { kind: 'kaseyaone', metadataUrl: idp.metadataUrl });
+    expect(created).toMatchObject({ ok: true, connection: { kind: 'kaseyaone', idp: idp.entityId } });
+    expect((await listConnections(org.globex!)).map((c) => c.kind)).toEqual(['kaseyaone']);
+    await deleteConnection(org.globex!, 'kaseyaone');
+  });
+
+  it.each([
+    [{ kind: 'sso', metadataXml: '<html>not metadata</html>' }, 'metadataXml', 'This is not SAML metadata: no EntityDescriptor element.'],
+    [{ kind: 'sso' }, 'metadataXml', 'Give either the metadata XML or its URL.'],
+    [{ kind: 'sso', metadataUrl: 'ftp://idp.example/metadata' }, 'metadataUrl', 'Enter an http(s) URL.'],
+    [{ kind: 'partner', metadataXml: '<EntityDescriptor/>' }, 'kind', undefined],
+  ])('refuses bad SAML input %j with a field error and creates nothing', async (input, field, message) => {
+    const res = await createSamlConnection(org.acme!, input);
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(Object.keys(res.fieldErrors ?? {})).toContain(field);
+    if (message) expect(res.fieldErrors![field]).toBe(message);
+    expect(await listConnections(org.acme!)).toEqual([]);
+  });
+
+  it('metadata that parses as XML but that Jackson cannot use gets a clear error', async () => {
+    const res = await createSamlConnection(org.acme!, { kind: 'sso', metadataXml: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"></md:EntityDescriptor>' });
+    expect(res).toMatchObject({ ok: false });
+    expect((res as { error: string }).error).toMatch(/^The identity provider's metadata was not accepted: /);
+    expect(await listConnections(org.acme!)).toEqual([]);
+  });
+
+  it('adds an OIDC connection from a discovery URL and validates its fields', async () => {
+    const bad = await createOidcConnection(org.globex!, { kind: 'sso', discoveryUrl: 'not a url', clientId: '', clientSecret: '' });
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { discoveryUrl: expect.any(String), clientId: 'Enter the client ID.', clientSecret: 'Enter the client secret.' } });
+    const created = await createOidcConnection(org.globex!, { kind: 'sso', discoveryUrl: oidc.discoveryUrl, clientId: 'c1', clientSecret: 's1' });
+    expect(created).toMatchObject({ ok: true, connection: { protocol: 'oidc', idp: oidc.discoveryUrl } });
+  });
+});
+
+describe('SAML replay guard', () => {
+  it('claims an assertion once; the same assertion again is a replay', async () => {
+    const response = await idp.buildResponse({ acsUrl: spDetails().acsUrl, audience: spDetails().entityId, user: { nameId: 'r@acme.example', email: 'r@acme.example' } });
+    expect(assertionIds(response)).toHaveLength(1);
+    expect(await claimAssertions(db, response)).toBe('fresh');
+    expect(await claimAssertions(db, response)).toBe('replayed');
+    const other = await idp.buildResponse({ acsUrl: spDetails().acsUrl, audience: spDetails().entityId, user: { nameId: 'r@acme.example', email: 'r@acme.example' } });
+    expect(await claimAssertions(db, other)).toBe('fresh');
+  });
+
+  it('reads nothing from a payload that is not XML (Jackson then refuses it)', async () => {
+    expect(assertionIds(Buffer.from('not xml at all').toString('base64'))).toEqual([]);
+    expect(await claimAssertions(db, 'bm90IHhtbA==')).toBe('fresh');
+  });
+});
