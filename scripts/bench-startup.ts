@@ -1,38 +1,19 @@
 // npm run bench:startup — first start (initdb + migrate + seed) and warm start of the
 // built app, each to the first 200 on /login, plus the clean stop. Writes
 // bench-results/startup.json. Build time is measured separately (only when needed).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../lib/db/embedded';
+import { startApp } from './lib/app-process';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.argv[2] ?? 3);
 
 async function timeToLogin(dataDir: string, port: number) {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, APP_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`http://localhost:${port}/login`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const readyMs = performance.now() - t0;
-  const s0 = performance.now();
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGINT');
-  await exited;
-  return { readyMs, stopMs: performance.now() - s0 };
+  const app = await startApp({ dataDir, port });
+  return { readyMs: app.readyMs, stopMs: await app.stop() };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

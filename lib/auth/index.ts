@@ -1,9 +1,10 @@
-import NextAuth, { CredentialsSignin } from 'next-auth';
+import NextAuth, { CredentialsSignin, customFetch } from 'next-auth';
 import BoxyHQSAML from 'next-auth/providers/boxyhq-saml';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/lib/db/client';
 import { getEnv, requireSecrets } from '@/lib/env';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
+import { jacksonFetch } from '@/lib/sso/in-process-fetch';
 import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
 import { authenticateLocal } from './local';
 import { credentialsSchema } from './schemas';
@@ -49,6 +50,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         // OIDC IdPs release group membership only for the `groups` scope. Not `openid`:
         // that would ask Jackson itself for an ID token, which we do not use.
         authorization: { params: { scope: 'email profile groups' } },
+        [customFetch]: jacksonFetch(env.appUrl),
       }),
       // IdP-initiated SAML: redeem Jackson's one-time code in-process (app/api/sso/idp-login).
       Credentials({
