@@ -10,7 +10,7 @@ import { startSamlIdp } from './idp/saml-idp';
 // localhost), registers them through the sso CLI like an operator would, and sets the
 // provisioning settings the specs rely on straight in the app's database.
 
-export type E2eState = { samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string };
+export type E2eState = { samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[] };
 
 export default async function globalSetup() {
   const dataDir = process.env.E2E_DATA_DIR!;
@@ -32,6 +32,8 @@ export default async function globalSetup() {
   cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
   cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
   cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
+
+  const acmeConnectionIds = (JSON.parse(cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
@@ -63,7 +65,7 @@ export default async function globalSetup() {
     await sql.end();
   }
 
-  const state: E2eState = { samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl };
+  const state: E2eState = { samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {
     await Promise.all([sso.close(), kaseyaOne.close(), oidc.close()]);

@@ -1,44 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { getEnv } from '@/lib/env';
 import { getJackson, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
+import { connectionKind, oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from './schemas';
+
+export { oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary };
 
 // SSO connections of one organization, stored by Jackson (tenant = organization id,
 // product = login source). Every input is validated here before it reaches Jackson.
-
-const kind = z.enum(['sso', 'kaseyaone']);
-
-export const samlConnectionSchema = z
-  .object({
-    kind,
-    metadataXml: z
-      .string()
-      .trim()
-      .max(1_000_000, 'The metadata file is too large (1 MB at most).')
-      .refine((x) => x === '' || /<([\w-]+:)?EntityDescriptor[\s>]/.test(x), 'This is not SAML metadata: no EntityDescriptor element.')
-      .optional(),
-    metadataUrl: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL.' }).optional()),
-  })
-  .refine((v) => Boolean(v.metadataXml) !== Boolean(v.metadataUrl), { message: 'Give either the metadata XML or its URL.', path: ['metadataXml'] });
-
-export const oidcConnectionSchema = z.object({
-  kind,
-  discoveryUrl: z.url({ protocol: /^https?$/, error: 'Enter the discovery URL (…/.well-known/openid-configuration).' }),
-  clientId: z.string().trim().min(1, 'Enter the client ID.').max(500),
-  clientSecret: z.string().trim().min(1, 'Enter the client secret.').max(2000),
-});
-
-export type SamlConnectionInput = z.infer<typeof samlConnectionSchema>;
-export type OidcConnectionInput = z.infer<typeof oidcConnectionSchema>;
-
-export type ConnectionSummary = {
-  kind: SsoKind;
-  protocol: 'saml' | 'oidc';
-  clientId: string;
-  /** The IdP: SAML entity id, or the OIDC discovery URL. */
-  idp: string;
-  provider: string;
-};
 
 export type ConnectionResult = { ok: true; connection: ConnectionSummary } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
@@ -62,7 +31,7 @@ function redirects() {
 export async function listConnections(organizationId: string): Promise<ConnectionSummary[]> {
   const { connectionAPIController } = await getJackson();
   const out: ConnectionSummary[] = [];
-  for (const k of kind.options) {
+  for (const k of connectionKind.options) {
     const found = await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
     for (const c of found) out.push(summarize(k, c));
   }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { getViewer, type Viewer } from './viewer';
+
+export type ActionResult<T = undefined> = { ok: true; data?: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+/**
+ * The one gate every admin server action goes through: parse the input with its
+ * schema, resolve the signed-in admin and their organization, then run. Not signed in
+ * or not an admin → a refusal, never the action.
+ */
+export function adminAction<S extends z.ZodType, T = undefined>(schema: S, run: (input: z.infer<S>, viewer: Viewer) => Promise<ActionResult<T>>) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    const viewer = await getViewer();
+    if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
+    if (!viewer.isAdmin) return { ok: false, error: 'You don’t have permission to change these settings.' };
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
+      return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
+    }
+    return run(parsed.data, viewer);
+  };
+}
