@@ -10,7 +10,7 @@ import { startSamlIdp } from './idp/saml-idp';
 // localhost), registers them through the sso CLI like an operator would, and sets the
 // provisioning settings the specs rely on straight in the app's database.
 
-export type E2eState = { samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[] };
+export type E2eState = { initrodeOrigin: string; samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[] };
 
 export default async function globalSetup() {
   const dataDir = process.env.E2E_DATA_DIR!;
@@ -19,6 +19,7 @@ export default async function globalSetup() {
 
   const sso = await startSamlIdp();
   const kaseyaOne = await startSamlIdp();
+  const initrode = await startSamlIdp();
   const oidc = await startOidcProvider();
   oidc.addClient({ client_id: 'globex-app', client_secret: 'globex-app-secret', redirect_uris: [`${appUrl}/api/oauth/oidc`] });
 
@@ -36,6 +37,12 @@ export default async function globalSetup() {
   const acmeConnectionIds = (JSON.parse(cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  // Initrode: an organization of its own for the organization-level denials, whose
+  // settings one spec changes step by step without disturbing the others.
+  await sql`insert into organizations (slug, name, kaseyaone_org_id, verified_domains) values ('initrode', 'Initrode', 'k1-partner-initrode', '{initrode.example}')`;
+  await sql`insert into provisioning_settings (organization_id, kaseyaone_login_enabled) select id, true from organizations where slug = 'initrode'`;
+  fs.writeFileSync(path.join(dataDir, 'idp-initrode.xml'), initrode.metadataXml);
+  cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
   try {
     const id = async (table: string, org: string, name: string) =>
       (await sql.unsafe(`select t.id from ${table} t join organizations o on o.id = t.organization_id where o.slug = $1 and t.name = $2`, [org, name]))[0]!.id as string;
@@ -65,9 +72,9 @@ export default async function globalSetup() {
     await sql.end();
   }
 
-  const state: E2eState = { samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds };
+  const state: E2eState = { initrodeOrigin: initrode.origin, samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {
-    await Promise.all([sso.close(), kaseyaOne.close(), oidc.close()]);
+    await Promise.all([sso.close(), kaseyaOne.close(), initrode.close(), oidc.close()]);
   };
 }

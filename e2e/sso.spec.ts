@@ -83,6 +83,26 @@ test.describe('KaseyaOne Unified Login', () => {
   });
 });
 
+test('organization-level refusals: not provisioned, login disabled, organization inactive, contract ended', async ({ browser }) => {
+  const email = uniqueEmail('k1.initrode', 'initrode.example');
+  const attempt = async (code: string, title: string) => {
+    const page = await browser.newPage();
+    await ssoLogin(page, 'kaseyaone', email, { email, partnerOrgId: 'k1-partner-initrode', products: ['psa'] });
+    await expectDenied(page, code, title);
+    await page.close();
+  };
+  const org = sql`(select id from organizations where slug = 'initrode')`;
+  await attempt('not_provisioned', 'You don’t have an account here yet');
+  await sql`update provisioning_settings set kaseyaone_login_enabled = false where organization_id = ${org}`;
+  await attempt('login_disabled', 'Log in with KaseyaOne is turned off for your organization');
+  await sql`update provisioning_settings set kaseyaone_login_enabled = true where organization_id = ${org}`;
+  await sql`update organizations set status = 'inactive' where slug = 'initrode'`;
+  await attempt('org_inactive', 'Your organization’s account is inactive');
+  await sql`update organizations set status = 'active', contract_ends_on = current_date - 1 where slug = 'initrode'`;
+  await attempt('org_contract_ended', 'Your organization’s contract has ended');
+  expect(await personRow(email)).toBeUndefined();
+});
+
 test.describe('SSO JIT Provisioning', () => {
   test('the mapping rule decides the role, and a group change on the next login changes it', async ({ browser }) => {
     const email = uniqueEmail('jit', 'acme.example');
