@@ -1,8 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/lib/db/client';
-import { organizations, people, securityRoles } from '@/lib/db/schema';
+import { personAccess } from './access';
 import { auth } from './index';
 
 export type Viewer = {
@@ -24,32 +23,9 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const personId = session?.user?.id;
   const organizationId = session?.user?.organizationId;
   if (!personId || !organizationId) return null;
-  const [row] = await getDb()
-    .select({
-      email: people.email,
-      firstName: people.firstName,
-      lastName: people.lastName,
-      status: people.status,
-      organizationName: organizations.name,
-      orgStatus: organizations.status,
-      isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
-      roleIsAdmin: securityRoles.isAdmin,
-    })
-    .from(people)
-    .innerJoin(organizations, eq(organizations.id, people.organizationId))
-    .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
-    .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)))
-    .limit(1);
-  if (!row || row.status !== 'active' || row.orgStatus !== 'active') return null;
-  return {
-    personId,
-    organizationId,
-    organizationName: row.organizationName,
-    email: row.email,
-    name: `${row.firstName} ${row.lastName}`.trim() || row.email,
-    isAdmin: Boolean(row.isRoot || row.roleIsAdmin),
-    isRoot: Boolean(row.isRoot),
-  };
+  const access = await personAccess(getDb(), organizationId, personId);
+  if (!access?.active) return null;
+  return { personId, organizationId, organizationName: access.organizationName, email: access.email, name: access.name, isAdmin: access.isAdmin, isRoot: access.isRoot };
 });
 
 /** Pages for any signed-in person of the organization. */

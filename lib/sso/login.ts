@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { personAccess } from '@/lib/auth/access';
 import type { Db } from '@/lib/db/client';
-import { organizations, people, securityRoles } from '@/lib/db/schema';
+import { organizations } from '@/lib/db/schema';
 import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
 import { provisionLogin, type LoginResult } from '@/lib/users/provision';
 import { kindOfProduct } from './jackson';
@@ -28,23 +29,12 @@ export async function ssoLogin(db: Db, profile: JacksonProfile, now = new Date()
   const result = await provisionLogin(db, { organizationId: org.id, identity, now });
   if (result.outcome === 'deny') return result;
 
-  const [row] = await db
-    .select({
-      email: people.email,
-      firstName: people.firstName,
-      lastName: people.lastName,
-      isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
-      roleIsAdmin: securityRoles.isAdmin,
-    })
-    .from(people)
-    .innerJoin(organizations, eq(organizations.id, people.organizationId))
-    .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
-    .where(and(eq(people.organizationId, org.id), eq(people.id, result.personId)));
+  const access = (await personAccess(db, org.id, result.personId))!;
   return {
     ...result,
     organizationId: org.id,
-    email: row!.email,
-    name: `${row!.firstName} ${row!.lastName}`.trim() || row!.email,
-    isAdmin: Boolean(row!.isRoot || row!.roleIsAdmin),
+    email: access.email,
+    name: access.name,
+    isAdmin: access.isAdmin,
   };
 }

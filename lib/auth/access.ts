@@ -1,0 +1,42 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { organizations, people, securityRoles } from '@/lib/db/schema';
+
+export type PersonAccess = {
+  email: string;
+  name: string;
+  active: boolean;
+  organizationName: string;
+  isRoot: boolean;
+  /** The root user, or a security role with the admin grant. */
+  isAdmin: boolean;
+};
+
+/** A person's standing in their organization, read fresh: status, organization status, admin grant. */
+export async function personAccess(db: Db, organizationId: string, personId: string): Promise<PersonAccess | null> {
+  const [row] = await db
+    .select({
+      email: people.email,
+      firstName: people.firstName,
+      lastName: people.lastName,
+      status: people.status,
+      organizationName: organizations.name,
+      orgStatus: organizations.status,
+      isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
+      roleIsAdmin: securityRoles.isAdmin,
+    })
+    .from(people)
+    .innerJoin(organizations, eq(organizations.id, people.organizationId))
+    .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
+    .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)))
+    .limit(1);
+  if (!row) return null;
+  return {
+    email: row.email,
+    name: `${row.firstName} ${row.lastName}`.trim() || row.email,
+    active: row.status === 'active' && row.orgStatus === 'active',
+    organizationName: row.organizationName,
+    isRoot: Boolean(row.isRoot),
+    isAdmin: Boolean(row.isRoot || row.roleIsAdmin),
+  };
+}
