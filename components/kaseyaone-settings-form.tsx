@@ -1,0 +1,148 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useForm, type Resolver } from 'react-hook-form';
+import { Button } from '@/components/ui/button';
+import type { ActionResult } from '@/lib/auth/action';
+import type { KaseyaOneSettingsView } from '@/lib/settings/kaseyaone';
+import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from '@/lib/settings/schemas';
+
+type Form = Omit<KaseyaOneSettings, 'kaseyaOneOrgId'> & { kaseyaOneOrgId: string };
+
+export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsView; save: (input: unknown) => Promise<ActionResult> }) {
+  const router = useRouter();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const defaults = { ...view.values, kaseyaOneOrgId: view.values.kaseyaOneOrgId ?? '' } as Form;
+  for (const [field] of EMPLOYEE_DEFAULT_FIELDS) (defaults as Record<string, unknown>)[field] = view.values[field] ?? '';
+  const form = useForm<Form>({ resolver: zodResolver(kaseyaOneSettingsSchema) as unknown as Resolver<Form>, defaultValues: defaults });
+  const loginEnabled = form.watch('loginEnabled');
+  const autoCreation = form.watch('autoCreationEnabled');
+  const showDefaults = view.everEnabled || autoCreation;
+  const err = form.formState.errors;
+
+  const submit = async (values: Form) => {
+    setNotice(null);
+    setFormError(null);
+    const res = await save(values);
+    if (res.ok) {
+      setNotice('Settings saved.');
+      router.refresh();
+      return;
+    }
+    for (const [name, message] of Object.entries(res.fieldErrors ?? {})) form.setError(name as keyof Form, { message });
+    setFormError(res.error);
+  };
+
+  return (
+    <form onSubmit={form.handleSubmit(submit)} noValidate className="space-y-6">
+      {notice ? (
+        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {notice}
+        </p>
+      ) : null}
+      <Switch
+        id="k1-login"
+        label="Enable Log In With KaseyaOne"
+        description="When on, users of your KaseyaOne partner organization can sign in with KaseyaOne."
+        {...form.register('loginEnabled', {
+          onChange: (e) => {
+            if (!e.target.checked) form.setValue('autoCreationEnabled', false);
+          },
+        })}
+      />
+      <div>
+        <label htmlFor="k1-org" className="mb-1 block text-sm font-medium text-ink">
+          KaseyaOne partner organization ID
+        </label>
+        <input id="k1-org" aria-invalid={err.kaseyaOneOrgId ? true : undefined} className="block w-full max-w-md rounded-md border border-slate-300 px-3 py-2 text-sm" {...form.register('kaseyaOneOrgId')} />
+        <FieldError id="k1-org" message={err.kaseyaOneOrgId?.message} />
+      </div>
+      <Switch
+        id="k1-auto"
+        label="Automatic User Creation"
+        description={loginEnabled ? 'Create an account on the first KaseyaOne login of someone who has none, with the Employee Defaults below.' : 'Turn on Enable Log In With KaseyaOne first.'}
+        disabled={!loginEnabled}
+        error={err.autoCreationEnabled?.message}
+        {...form.register('autoCreationEnabled')}
+      />
+      {showDefaults ? (
+        <fieldset disabled={!autoCreation} className="rounded-lg border border-slate-200 p-5 disabled:bg-slate-50" aria-describedby="k1-defaults-note">
+          <legend className="px-1 text-sm font-semibold text-ink">Employee Defaults</legend>
+          <p id="k1-defaults-note" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            Automatically created users may add charges to your KaseyaOne invoice. For security, choose a low-access Security Role as the default.
+          </p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            {EMPLOYEE_DEFAULT_FIELDS.map(([field, label]) => (
+              <div key={field}>
+                <label htmlFor={`k1-${field}`} className="mb-1 block text-sm font-medium text-ink">
+                  {label}
+                </label>
+                <select
+                  id={`k1-${field}`}
+                  aria-invalid={err[field] ? true : undefined}
+                  aria-describedby={err[field] ? `k1-${field}-error` : undefined}
+                  className={`block w-full rounded-md border bg-white px-3 py-2 text-sm disabled:bg-slate-100 disabled:text-ink-subtle ${err[field] ? 'border-red-400' : 'border-slate-300'}`}
+                  {...form.register(field)}
+                >
+                  <option value="">Choose…</option>
+                  {view.options[field].map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.hint ? `${o.name} (${o.hint})` : o.name}
+                    </option>
+                  ))}
+                </select>
+                <FieldError id={`k1-${field}`} message={err[field]?.message} />
+              </div>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+      <div className="flex items-center justify-between gap-4">
+        <p role={formError ? 'alert' : undefined} className="text-sm text-red-700" data-testid="form-error">
+          {formError}
+        </p>
+        <Button type="submit" disabled={form.formState.isSubmitting}>
+          {form.formState.isSubmitting ? 'Saving…' : 'Save'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+type SwitchProps = React.InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; description: string; error?: string };
+
+function Switch({ id, label, description, error, disabled, ...input }: SwitchProps) {
+  return (
+    <div className="flex items-start gap-3">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        disabled={disabled}
+        aria-describedby={`${id}-desc`}
+        className="peer mt-0.5 h-5 w-9 shrink-0 cursor-pointer appearance-none rounded-full bg-slate-300 transition-colors before:block before:h-4 before:w-4 before:translate-x-0.5 before:translate-y-0.5 before:rounded-full before:bg-white before:shadow before:transition-transform checked:bg-brand-600 checked:before:translate-x-[1.1rem] disabled:cursor-not-allowed disabled:opacity-50"
+        {...input}
+      />
+      <div>
+        <label htmlFor={id} className={`text-sm font-medium ${disabled ? 'text-ink-subtle' : 'text-ink'}`}>
+          {label}
+        </label>
+        <p id={`${id}-desc`} className="text-sm text-ink-muted">
+          {description}
+        </p>
+        {error ? <p className="mt-1 text-sm text-red-700">{error}</p> : null}
+      </div>
+    </div>
+  );
+}

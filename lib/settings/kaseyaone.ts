@@ -1,0 +1,123 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import * as s from '@/lib/db/schema';
+import { provisioningEvents } from '@/lib/db/schema';
+import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type EmployeeDefaultField, type KaseyaOneSettings } from './schemas';
+
+export type Option = { id: string; name: string; hint?: string };
+export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: Record<EmployeeDefaultField, Option[]> };
+export type SaveResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+const LOOKUPS = {
+  departmentId: s.departments,
+  locationId: s.locations,
+  jobTitleId: s.jobTitles,
+  employmentTypeId: s.employmentTypes,
+  employeeRoleId: s.employeeRoles,
+} as const;
+
+const SETTING_COLUMNS = {
+  departmentId: 'defaultDepartmentId',
+  locationId: 'defaultLocationId',
+  managerId: 'defaultManagerId',
+  jobTitleId: 'defaultJobTitleId',
+  employmentTypeId: 'defaultEmploymentTypeId',
+  securityRoleId: 'defaultSecurityRoleId',
+  employeeRoleId: 'defaultEmployeeRoleId',
+} as const satisfies Record<EmployeeDefaultField, keyof typeof s.provisioningSettings.$inferSelect>;
+
+export async function getKaseyaOneSettings(db: Db, organizationId: string): Promise<KaseyaOneSettingsView> {
+  const [row] = await db
+    .select({ settings: s.provisioningSettings, k1: s.organizations.kaseyaOneOrgId })
+    .from(s.organizations)
+    .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
+    .where(eq(s.organizations.id, organizationId));
+  const st = row?.settings;
+  const values = {
+    loginEnabled: st?.kaseyaOneLoginEnabled ?? false,
+    autoCreationEnabled: st?.autoCreationEnabled ?? false,
+    kaseyaOneOrgId: row?.k1 ?? null,
+  } as KaseyaOneSettings;
+  for (const [field] of EMPLOYEE_DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
+  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadOptions(db, organizationId) };
+}
+
+async function loadOptions(db: Db, organizationId: string): Promise<Record<EmployeeDefaultField, Option[]>> {
+  const options = {} as Record<EmployeeDefaultField, Option[]>;
+  for (const [field, table] of Object.entries(LOOKUPS) as [keyof typeof LOOKUPS, (typeof LOOKUPS)[keyof typeof LOOKUPS]][]) {
+    options[field] = await db.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId)).orderBy(asc(table.name));
+  }
+  const roles = await db
+    .select({ id: s.securityRoles.id, name: s.securityRoles.name, level: s.securityRoles.accessLevel, isAdmin: s.securityRoles.isAdmin })
+    .from(s.securityRoles)
+    .where(eq(s.securityRoles.organizationId, organizationId))
+    .orderBy(asc(s.securityRoles.accessLevel), asc(s.securityRoles.name));
+  options.securityRoleId = roles.map((r) => ({ id: r.id, name: r.name, hint: r.isAdmin ? 'admin access' : `access level ${r.level}` }));
+  const managers = await db
+    .select({ id: s.people.id, first: s.people.firstName, last: s.people.lastName })
+    .from(s.people)
+    .where(and(eq(s.people.organizationId, organizationId), eq(s.people.type, 'employee'), eq(s.people.status, 'active')))
+    .orderBy(asc(s.people.lastName), asc(s.people.firstName))
+    .limit(500);
+  options.managerId = managers.map((m) => ({ id: m.id, name: `${m.first} ${m.last}`.trim() }));
+  return options;
+}
+
+/**
+ * Saves KaseyaOne Settings. Every chosen default must belong to this organization (an id
+ * from elsewhere is a field error and nothing changes). With Automatic User Creation off
+ * the stored defaults are kept as they are; once it has been on, the form stays visible.
+ */
+export async function saveKaseyaOneSettings(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<SaveResult> {
+  const parsed = kaseyaOneSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const i of parsed.error.issues) fieldErrors[String(i.path[0] ?? 'form')] ??= i.message;
+    return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
+  }
+  const input = parsed.data;
+  const current = await getKaseyaOneSettings(db, organizationId);
+  const next: KaseyaOneSettings = { ...input };
+  if (!input.autoCreationEnabled) for (const [field] of EMPLOYEE_DEFAULT_FIELDS) next[field] = current.values[field];
+
+  const fieldErrors: Record<string, string> = {};
+  for (const [field, label] of EMPLOYEE_DEFAULT_FIELDS) {
+    const id = next[field];
+    if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose a ${label} of your organization.`;
+  }
+  if (Object.keys(fieldErrors).length) return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
+
+  const diff: Record<string, { before: unknown; after: unknown }> = {};
+  for (const key of Object.keys(next) as (keyof KaseyaOneSettings)[]) {
+    if (current.values[key] !== next[key]) diff[key] = { before: current.values[key], after: next[key] };
+  }
+  if (Object.keys(diff).length === 0) return { ok: true, changed: [] };
+
+  await db.transaction(async (tx) => {
+    const defaults = Object.fromEntries(EMPLOYEE_DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
+    await tx
+      .insert(s.provisioningSettings)
+      .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, ...defaults })
+      .onConflictDoUpdate({
+        target: s.provisioningSettings.organizationId,
+        set: {
+          kaseyaOneLoginEnabled: next.loginEnabled,
+          autoCreationEnabled: next.autoCreationEnabled,
+          autoCreationEverEnabled: current.everEnabled || next.autoCreationEnabled,
+          ...defaults,
+          updatedAt: new Date(),
+        },
+      });
+    await tx.update(s.organizations).set({ kaseyaOneOrgId: next.kaseyaOneOrgId }).where(eq(s.organizations.id, organizationId));
+    await tx.insert(provisioningEvents).values({
+      organizationId,
+      type: 'settings_changed',
+      source: 'admin',
+      actorPersonId,
+      diff,
+      detail: { what: 'kaseyaone_settings' },
+    });
+  });
+  return { ok: true, changed: Object.keys(diff) };
+}
+

@@ -1,0 +1,89 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as s from '@/lib/db/schema';
+import { seedDemo } from '@/lib/db/seed';
+import { normalizeIdentity } from '@/lib/provisioning/normalize';
+import { getKaseyaOneSettings, saveKaseyaOneSettings } from '@/lib/settings/kaseyaone';
+import { provisionLogin } from '@/lib/users/provision';
+import { testDb } from './db';
+
+const { db } = testDb();
+let acme: string;
+let globex: string;
+let actor: string;
+const pick = (opts: { id: string; name: string }[], name: string) => opts.find((o) => o.name === name)!.id;
+
+beforeAll(async () => {
+  await seedDemo(db);
+  for (const o of await db.select().from(s.organizations)) {
+    if (o.slug === 'acme') [acme, actor] = [o.id, o.rootPersonId!];
+    if (o.slug === 'globex') globex = o.id;
+  }
+});
+
+async function defaultsFor(orgId: string, role = 'Read Only') {
+  const { options } = await getKaseyaOneSettings(db, orgId);
+  return {
+    departmentId: options.departmentId[0]!.id,
+    locationId: options.locationId[0]!.id,
+    managerId: options.managerId[0]!.id,
+    jobTitleId: options.jobTitleId[0]!.id,
+    employmentTypeId: options.employmentTypeId[0]!.id,
+    securityRoleId: pick(options.securityRoleId, role),
+    employeeRoleId: options.employeeRoleId[0]!.id,
+  };
+}
+
+describe('KaseyaOne Settings', () => {
+  it('seed 002: "The Enable Log In with KaseyaOne toggle must be activated before the Automatic User Creation feature can be enabled"', async () => {
+    const res = await saveKaseyaOneSettings(db, acme, actor, { loginEnabled: false, autoCreationEnabled: true, kaseyaOneOrgId: 'k1-partner-acme', ...(await defaultsFor(acme)) });
+    expect(res).toMatchObject({ ok: false, fieldErrors: { autoCreationEnabled: 'Turn on Enable Log In With KaseyaOne before Automatic User Creation.' } });
+    expect((await getKaseyaOneSettings(db, acme)).values.autoCreationEnabled).toBe(false);
+  });
+
+  it('seed 000: "Select a department, location, manager, job title, employment type, security role, and employee role as defaults" — all required while on', async () => {
+    const res = await saveKaseyaOneSettings(db, acme, actor, { loginEnabled: true, autoCreationEnabled: true, kaseyaOneOrgId: 'k1-partner-acme' });
+    expect(res.ok).toBe(false);
+    expect(Object.keys((res as { fieldErrors: object }).fieldErrors).sort()).toEqual(['departmentId', 'employeeRoleId', 'employmentTypeId', 'jobTitleId', 'locationId', 'managerId', 'securityRoleId']);
+  });
+
+  it("another organization's lookup id is a field error and changes nothing", async () => {
+    const mine = await defaultsFor(acme);
+    const theirs = await defaultsFor(globex, 'Basic');
+    const res = await saveKaseyaOneSettings(db, acme, actor, { loginEnabled: true, autoCreationEnabled: true, kaseyaOneOrgId: 'k1-partner-acme', ...mine, securityRoleId: theirs.securityRoleId });
+    expect(res).toMatchObject({ ok: false, fieldErrors: { securityRoleId: 'Choose a Security Role of your organization.' } });
+    expect((await getKaseyaOneSettings(db, acme)).values.loginEnabled).toBe(false);
+  });
+
+  it('seed 000: "Click Save. The defaults are now saved." — audited; turning it off keeps the form and values; a KaseyaOne login then uses the defaults', async () => {
+    const defaults = await defaultsFor(acme);
+    const saved = await saveKaseyaOneSettings(db, acme, actor, { loginEnabled: true, autoCreationEnabled: true, kaseyaOneOrgId: 'k1-partner-acme', ...defaults });
+    expect(saved).toMatchObject({ ok: true });
+    const view = await getKaseyaOneSettings(db, acme);
+    expect(view).toMatchObject({ everEnabled: true, values: { loginEnabled: true, autoCreationEnabled: true, ...defaults } });
+    const [event] = await db
+      .select()
+      .from(s.provisioningEvents)
+      .where(and(eq(s.provisioningEvents.organizationId, acme), eq(s.provisioningEvents.type, 'settings_changed')))
+      .orderBy(desc(s.provisioningEvents.createdAt))
+      .limit(1);
+    expect(event).toMatchObject({ actorPersonId: actor, detail: { what: 'kaseyaone_settings' } });
+    expect(event!.diff.securityRoleId).toEqual({ before: null, after: defaults.securityRoleId });
+
+    const login = await provisionLogin(db, { organizationId: acme, identity: normalizeIdentity('kaseyaone', 'k1', { id: 'k1-zed', email: 'zed@acme.example', firstName: 'Zed', partnerOrgId: 'k1-partner-acme' }) });
+    expect(login).toMatchObject({ outcome: 'allow', action: 'create' });
+    const [zed] = await db.select().from(s.people).where(eq(s.people.email, 'zed@acme.example'));
+    expect(zed).toMatchObject({ securityRoleId: defaults.securityRoleId, departmentId: defaults.departmentId, managerId: defaults.managerId });
+
+    // "if you disable the slider, the form will still be visible but the fields will remain unselectable": values are kept.
+    expect(await saveKaseyaOneSettings(db, acme, actor, { loginEnabled: true, autoCreationEnabled: false, kaseyaOneOrgId: 'k1-partner-acme' })).toMatchObject({ ok: true });
+    expect(await getKaseyaOneSettings(db, acme)).toMatchObject({ everEnabled: true, values: { autoCreationEnabled: false, ...defaults } });
+  });
+
+  it('saving the same values again changes nothing and writes no event', async () => {
+    const before = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.organizationId, acme));
+    const { values } = await getKaseyaOneSettings(db, acme);
+    expect(await saveKaseyaOneSettings(db, acme, actor, values)).toEqual({ ok: true, changed: [] });
+    expect(await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.organizationId, acme))).toHaveLength(before.length);
+  });
+});
