@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { DEMO, signIn } from './helpers';
+
+// Seeds 000 and 002 on Globex, whose KaseyaOne settings no other spec uses.
+
+test('KaseyaOne Settings: login before auto-creation, defaults hidden → required → saved → kept and disabled', async ({ page }) => {
+  await signIn(page, DEMO.globexAdmin);
+  await page.goto('/admin/kaseyaone-settings');
+  await expect(page.getByRole('link', { name: 'Automatic User Creation' })).toHaveAttribute('aria-current', 'page');
+  const login = page.getByRole('switch', { name: 'Enable Log In With KaseyaOne' });
+  const auto = page.getByRole('switch', { name: 'Automatic User Creation' });
+  const defaults = page.getByRole('group', { name: 'Employee Defaults' });
+
+  // "By default, the slider is disabled." Before the first enable the form is hidden.
+  await expect(login).not.toBeChecked();
+  await expect(auto).toBeDisabled();
+  await expect(page.getByText('Turn on Enable Log In With KaseyaOne first.')).toBeVisible();
+  await expect(defaults).toHaveCount(0);
+
+  await login.check();
+  await expect(auto).toBeEnabled();
+  // "Enable the Automatic User Creation tab by dragging the slider to the right. A set of options under the Employee Defaults section appear."
+  await auto.check();
+  await expect(defaults).toBeVisible();
+  await expect(defaults).toContainText('may add charges to your KaseyaOne invoice');
+  await expect(defaults).toContainText('low-access Security Role');
+  await page.getByRole('button', { name: 'Save' }).click();
+  for (const label of ['Department', 'Location', 'Manager', 'Job Title', 'Employment Type', 'Security Role', 'Employee Role']) {
+    await expect(page.getByText(`Choose a ${label}.`, { exact: true })).toBeVisible();
+    await expect(page.getByLabel(label, { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  }
+
+  // "Select a department, location, manager, job title, employment type, security role, and employee role as defaults. Click Save."
+  const choices: [string, string][] = [
+    ['Department', 'Support'],
+    ['Location', 'Remote'],
+    ['Manager', 'Gina Ross'],
+    ['Job Title', 'Engineer'],
+    ['Employment Type', 'Contractor'],
+    ['Security Role', 'Basic (access level 0)'],
+    ['Employee Role', 'Tier 1'],
+  ];
+  for (const [label, option] of choices) await page.getByLabel(label, { exact: true }).selectOption({ label: option });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  await page.screenshot({ path: 'test-results/screens/kaseyaone-settings.png', fullPage: true });
+
+  await page.reload();
+  for (const [label, option] of choices) await expect(page.getByLabel(label, { exact: true }).locator('option:checked')).toHaveText(option);
+
+  // "if you disable the slider, the form will still be visible but the fields will remain unselectable."
+  await auto.uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  await page.reload();
+  await expect(auto).not.toBeChecked();
+  await expect(defaults).toBeVisible();
+  for (const [label, option] of choices) {
+    const select = page.getByLabel(label, { exact: true });
+    await expect(select).toBeDisabled();
+    await expect(select.locator('option:checked')).toHaveText(option);
+  }
+
+  // Turning login off takes Automatic User Creation with it.
+  await login.uncheck();
+  await expect(auto).toBeDisabled();
+});
+
+test('a missing KaseyaOne partner organization id is a field error', async ({ page }) => {
+  await signIn(page, DEMO.globexAdmin);
+  await page.goto('/admin/kaseyaone-settings');
+  await page.getByLabel('KaseyaOne partner organization ID').fill('');
+  await page.getByRole('switch', { name: 'Enable Log In With KaseyaOne' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Enter your KaseyaOne partner organization ID: only its users may log in.')).toBeVisible();
+});
