@@ -126,6 +126,29 @@ test.describe('SSO JIT Provisioning', () => {
     expect(await personRow(email)).toBeUndefined();
   });
 
+  test('the admin finds a denial by the reference the end user was shown', async ({ browser }) => {
+    const email = uniqueEmail('lookup', 'acme.example');
+    const user = await browser.newPage();
+    await ssoLogin(user, 'sso', email, { email, groups: ['Marketing'] });
+    await expectDenied(user, 'no_matching_rule', 'None of your groups gives you access');
+    const ref = (await user.getByTestId('denial-ref').textContent())!.trim();
+    await user.close();
+
+    const admin = await browser.newPage();
+    await signIn(admin, DEMO.acmeAdmin);
+    await admin.goto('/provisioning-log');
+    await admin.getByLabel('Reference').fill(ref);
+    await admin.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = admin.getByRole('table', { name: 'Provisioning events' }).locator('tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('Login denied');
+    await expect(rows.first()).toContainText('no_matching_rule — None of your groups gives you access');
+    await expect(rows.first()).toContainText(email);
+    await expect(rows.first()).toContainText('Marketing');
+    await admin.screenshot({ path: 'test-results/screens/provisioning-log.png', fullPage: true });
+    await admin.close();
+  });
+
   test('IdP-initiated login signs the person in', async ({ page }) => {
     const { samlOrigin, appUrl } = e2eState();
     const email = uniqueEmail('idpinit', 'acme.example');

@@ -1,15 +1,135 @@
 import type { Metadata } from 'next';
-import { ComingSoon, PageHeader } from '@/components/ui/page';
+import Link from 'next/link';
+import { Pager } from '@/components/pager';
+import { Badge, Card, PageHeader } from '@/components/ui/page';
+import { EVENT_TYPES, listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { requireAdmin } from '@/lib/auth/viewer';
+import { getDb } from '@/lib/db/client';
+import { flatParams } from '@/lib/pagination';
+import { REASONS, isReasonCode } from '@/lib/provisioning/reasons';
 
 export const metadata: Metadata = { title: 'Provisioning Log' };
 
-export default async function ProvisioningLogPage() {
-  await requireAdmin();
+const TYPE_LABEL: Record<(typeof EVENT_TYPES)[number], string> = {
+  login_allowed: 'Login allowed',
+  login_denied: 'Login denied',
+  person_created: 'Person created',
+  person_updated: 'Person updated',
+  person_deactivated: 'Person deactivated',
+  person_reactivated: 'Person reactivated',
+  person_archived: 'Person archived',
+  person_merged: 'Person merged',
+  settings_changed: 'Settings changed',
+};
+const TYPE_TONE = { login_denied: 'red', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
+const SOURCES = { kaseyaone: 'KaseyaOne', sso: 'SSO', azure: 'Azure AD', admin: 'Admin', local: 'Local' } as const;
+
+export default async function ProvisioningLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireAdmin();
+  const params = flatParams(await searchParams);
+  const filters = logFiltersSchema.parse(params);
+  const log = await listEvents(getDb(), viewer.organizationId, filters);
+  const select = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
   return (
     <>
-      <PageHeader title="Provisioning Log" description="Every login decision and every provisioning change, with its reason." />
-      <ComingSoon title="What you will find here" points={['Logins allowed and denied, with reason codes', 'People created, updated, deactivated and archived, with per-field changes', 'Lookup by the reference shown on the end-user denial page']} />
+      <PageHeader title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference on the denial page: paste it here." />
+      <Card className="mb-4 p-4">
+        <form method="get" className="grid gap-3 md:grid-cols-4" aria-label="Filter the log">
+          <Filter label="Reference" name="ref" defaultValue={params.ref} placeholder="e.g. 3f2a…" />
+          <Filter label="Person" name="person" defaultValue={params.person} placeholder="name or email" />
+          <div>
+            <label htmlFor="f-type" className="mb-1 block text-xs font-medium text-ink-muted">Event</label>
+            <select id="f-type" name="type" defaultValue={filters.type ?? ''} className={select}>
+              <option value="">Any</option>
+              {EVENT_TYPES.map((t) => <option key={t} value={t}>{TYPE_LABEL[t]}</option>)}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="f-reason" className="mb-1 block text-xs font-medium text-ink-muted">Reason code</label>
+            <select id="f-reason" name="reason" defaultValue={filters.reason ?? ''} className={select}>
+              <option value="">Any</option>
+              {Object.keys(REASONS).map((r) => <option key={r} value={r}>{r}</option>)}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="f-source" className="mb-1 block text-xs font-medium text-ink-muted">Source</label>
+            <select id="f-source" name="source" defaultValue={filters.source ?? ''} className={select}>
+              <option value="">Any</option>
+              {Object.entries(SOURCES).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            </select>
+          </div>
+          <Filter label="From" name="from" type="date" defaultValue={filters.from} />
+          <Filter label="To" name="to" type="date" defaultValue={filters.to} />
+          <div className="flex items-end gap-2">
+            <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">Apply filters</button>
+            <Link href="/provisioning-log" className="px-2 py-2 text-sm text-ink-muted hover:text-ink">Clear</Link>
+          </div>
+        </form>
+      </Card>
+      <Card className="overflow-hidden">
+        {log.rows.length === 0 ? (
+          <div className="p-10 text-center">
+            <p className="text-sm font-medium text-ink">No events match</p>
+            <p className="mt-1 text-sm text-ink-muted">Logins, provisioning changes and settings changes appear here as they happen.</p>
+          </div>
+        ) : (
+          <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Provisioning events">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
+              <tr>
+                <th scope="col" className="px-4 py-3">Time (UTC)</th>
+                <th scope="col" className="px-4 py-3">Event</th>
+                <th scope="col" className="px-4 py-3">Person</th>
+                <th scope="col" className="px-4 py-3">Source</th>
+                <th scope="col" className="px-4 py-3">Why / what changed</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 align-top">
+              {log.rows.map((e) => (
+                <tr key={e.id} data-event-id={e.id}>
+                  <td className="whitespace-nowrap px-4 py-3 text-ink-muted">{e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+                  <td className="px-4 py-3">
+                    <Badge tone={TYPE_TONE[e.type as keyof typeof TYPE_TONE] ?? 'slate'}>{TYPE_LABEL[e.type]}</Badge>
+                    <p className="mt-1 font-mono text-[11px] text-ink-subtle">{e.id}</p>
+                  </td>
+                  <td className="px-4 py-3">
+                    <p className="text-ink">{e.personName ?? e.actorName ?? '—'}</p>
+                    <p className="text-xs text-ink-muted">{e.personEmail ?? (e.actorName ? 'by an admin' : '')}</p>
+                  </td>
+                  <td className="px-4 py-3 text-ink-muted">{SOURCES[e.source as keyof typeof SOURCES] ?? e.source}</td>
+                  <td className="px-4 py-3">
+                    {e.reasonCode ? (
+                      <p className="text-ink">
+                        <span className="font-mono text-xs">{e.reasonCode}</span>
+                        {isReasonCode(e.reasonCode) ? ` — ${REASONS[e.reasonCode].title}` : ''}
+                      </p>
+                    ) : null}
+                    {typeof e.detail.detail === 'string' ? <p className="text-xs text-ink-muted">{e.detail.detail}</p> : null}
+                    {e.diff.length ? (
+                      <ul className="mt-1 space-y-0.5 text-xs">
+                        {e.diff.map((d) => (
+                          <li key={d.field}>
+                            <span className="font-medium text-ink">{d.field}</span>: <span className="text-ink-muted line-through decoration-slate-300">{d.before}</span> → <span className="text-ink">{d.after}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <Pager page={log.page} pageSize={log.pageSize} total={log.total} params={params} basePath="/provisioning-log" />
+      </Card>
     </>
+  );
+}
+
+function Filter({ label, name, ...props }: React.InputHTMLAttributes<HTMLInputElement> & { label: string; name: string }) {
+  return (
+    <div>
+      <label htmlFor={`f-${name}`} className="mb-1 block text-xs font-medium text-ink-muted">{label}</label>
+      <input id={`f-${name}`} name={name} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...props} />
+    </div>
   );
 }

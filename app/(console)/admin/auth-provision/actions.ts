@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, type ActionResult } from '@/lib/auth/action';
-import { recordSettingsChange } from '@/lib/audit';
+import { recordSettingsChange } from '@/lib/audit/settings';
 import { getDb } from '@/lib/db/client';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
 

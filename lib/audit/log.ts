@@ -1,0 +1,118 @@
+import { and, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Db } from '@/lib/db/client';
+import * as s from '@/lib/db/schema';
+import { pageParamsSchema, type Page } from '@/lib/pagination';
+
+export const EVENT_TYPES = s.eventType.enumValues;
+
+export const logFiltersSchema = pageParamsSchema.extend({
+  ref: z.uuid().optional().catch(undefined),
+  type: z.enum(EVENT_TYPES).optional().catch(undefined),
+  reason: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
+  source: z.enum(['kaseyaone', 'sso', 'azure', 'admin', 'local']).optional().catch(undefined),
+  person: z.string().trim().min(1).max(200).optional().catch(undefined),
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+});
+export type LogFilters = z.infer<typeof logFiltersSchema>;
+
+export type LogRow = {
+  id: string;
+  createdAt: Date;
+  type: (typeof EVENT_TYPES)[number];
+  reasonCode: string | null;
+  source: string;
+  personId: string | null;
+  personName: string | null;
+  personEmail: string | null;
+  actorName: string | null;
+  diff: { field: string; before: string; after: string }[];
+  detail: Record<string, unknown>;
+};
+
+/** The provisioning log of one organization, newest first, filtered and paginated. */
+export async function listEvents(db: Db, organizationId: string, f: LogFilters): Promise<Page<LogRow>> {
+  const person = alias(s.people, 'person');
+  const actor = alias(s.people, 'actor');
+  const where: SQL[] = [eq(s.provisioningEvents.organizationId, organizationId)];
+  if (f.ref) where.push(eq(s.provisioningEvents.id, f.ref));
+  if (f.type) where.push(eq(s.provisioningEvents.type, f.type));
+  if (f.reason) where.push(eq(s.provisioningEvents.reasonCode, f.reason));
+  if (f.source) where.push(eq(s.provisioningEvents.source, f.source));
+  if (f.from) where.push(gte(s.provisioningEvents.createdAt, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lt(s.provisioningEvents.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000)));
+  if (f.person) {
+    const like = `%${f.person.replace(/[%_\\]/g, '\\$&')}%`;
+    where.push(
+      or(
+        ilike(person.email, like),
+        ilike(sql`${person.firstName} || ' ' || ${person.lastName}`, like),
+        sql`${s.provisioningEvents.detail}->'identity'->>'email' ilike ${like}`,
+      )!,
+    );
+  }
+  const base = db
+    .select({
+      event: s.provisioningEvents,
+      personName: sql<string | null>`nullif(trim(${person.firstName} || ' ' || ${person.lastName}), '')`,
+      personEmail: person.email,
+      actorName: sql<string | null>`nullif(trim(${actor.firstName} || ' ' || ${actor.lastName}), '')`,
+    })
+    .from(s.provisioningEvents)
+    .leftJoin(person, and(eq(person.id, s.provisioningEvents.personId), eq(person.organizationId, organizationId)))
+    .leftJoin(actor, and(eq(actor.id, s.provisioningEvents.actorPersonId), eq(actor.organizationId, organizationId)))
+    .where(and(...where));
+  const [rows, [{ total }]] = await Promise.all([
+    base.orderBy(desc(s.provisioningEvents.createdAt), desc(s.provisioningEvents.id)).limit(f.pageSize).offset((f.page - 1) * f.pageSize),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(s.provisioningEvents)
+      .leftJoin(person, and(eq(person.id, s.provisioningEvents.personId), eq(person.organizationId, organizationId)))
+      .where(and(...where)) as unknown as Promise<[{ total: number }]>,
+  ]);
+  const names = await namesFor(db, organizationId, rows.flatMap((r) => Object.values(r.event.diff).flatMap((c) => [c.before, c.after])));
+  return {
+    total,
+    page: f.page,
+    pageSize: f.pageSize,
+    rows: rows.map((r) => ({
+      id: r.event.id,
+      createdAt: r.event.createdAt,
+      type: r.event.type,
+      reasonCode: r.event.reasonCode,
+      source: r.event.source,
+      personId: r.event.personId,
+      personName: r.personName,
+      personEmail: r.personEmail ?? (r.event.detail as { identity?: { email?: string } }).identity?.email ?? null,
+      actorName: r.actorName,
+      diff: Object.entries(r.event.diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) })),
+      detail: r.event.detail,
+    })),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Lookup and person ids in diffs, shown by name (this organization's only). */
+async function namesFor(db: Db, organizationId: string, values: unknown[]): Promise<Map<string, string>> {
+  const ids = [...new Set(values.filter((v): v is string => typeof v === 'string' && UUID.test(v)))];
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  for (const table of [s.departments, s.locations, s.jobTitles, s.employmentTypes, s.employeeRoles, s.clientAccounts, s.securityRoles]) {
+    for (const r of await db.select({ id: table.id, name: table.name }).from(table).where(and(eq(table.organizationId, organizationId), inArray(table.id, ids)))) names.set(r.id, r.name);
+  }
+  for (const r of await db
+    .select({ id: s.people.id, name: sql<string>`trim(${s.people.firstName} || ' ' || ${s.people.lastName})` })
+    .from(s.people)
+    .where(and(eq(s.people.organizationId, organizationId), inArray(s.people.id, ids)))) names.set(r.id, r.name);
+  return names;
+}
+
+function readable(v: unknown, names: Map<string, string>): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'string') return names.get(v) ?? v;
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
