@@ -86,3 +86,24 @@ test("Globex's admin cannot see Acme's people", async ({ page }) => {
   await expect(page.getByRole('cell', { name: 'hank.scorpio@hank-industries.example' })).toBeVisible();
   await expect(page.getByText('Initech')).toHaveCount(0);
 });
+
+test('Employees: search by name or email, filter and sort through the URL', async ({ page }) => {
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto('/hr/employees');
+  await page.getByLabel('Search', { exact: true }).fill('NGUYEN');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const rows = page.getByRole('table', { name: 'Employees' }).locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('alice.nguyen@acme.example');
+  await expect(page).toHaveURL(/q=NGUYEN/);
+
+  await page.goto('/hr/employees?status=inactive');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('carol.diaz@acme.example');
+
+  await page.goto('/hr/employees?sort=-email&status=active');
+  await page.getByRole('link', { name: /^Email/ }).click();
+  await expect(page).toHaveURL(/sort=email/);
+  await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.first()).toContainText('alice.nguyen@acme.example');
+});

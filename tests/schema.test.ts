@@ -47,12 +47,12 @@ describe('schema rules', () => {
   });
 
   it("lists only the organization's own people", async () => {
-    const acmeEmployees = await listPeople(db, orgs.acme!, 'employee');
-    const globexEmployees = await listPeople(db, orgs.globex!, 'employee');
+    const acmeEmployees = (await listPeople(db, orgs.acme!, 'employee')).rows;
+    const globexEmployees = (await listPeople(db, orgs.globex!, 'employee')).rows;
     expect(acmeEmployees.map((p) => p.email)).toContain('alice.nguyen@acme.example');
     expect(acmeEmployees.some((p) => p.email.endsWith('globex.example'))).toBe(false);
     expect(globexEmployees.map((p) => p.email).sort()).toEqual(['gina.ross@globex.example', 'root@globex.example']);
-    const acmeContacts = await listPeople(db, orgs.acme!, 'contact');
+    const acmeContacts = (await listPeople(db, orgs.acme!, 'contact')).rows;
     expect(acmeContacts.find((p) => p.email === 'peter.gibbons@initech.example')?.account).toBe('Initech');
   });
 });

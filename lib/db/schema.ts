@@ -124,7 +124,12 @@ export const people = pgTable(
   },
   (t) => [
     uniqueIndex('people_email_lower_uq').on(sql`lower(${t.email})`),
-    index('people_org_type_idx').on(t.organizationId, t.type, t.lastName, t.firstName),
+    // List pages: sort by name (with id as the tie-break) or email, within an organization and type.
+    index('people_org_type_name_idx').on(t.organizationId, t.type, t.lastName, t.firstName, t.id),
+    index('people_org_type_email_idx').on(t.organizationId, t.type, sql`lower(${t.email})`),
+    // Search by any part of the email or name (ILIKE '%…%') through trigrams.
+    index('people_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+    index('people_name_trgm_idx').using('gin', sql`(${t.firstName} || ' ' || ${t.lastName}) gin_trgm_ops`),
   ],
 );
 

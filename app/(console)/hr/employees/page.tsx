@@ -1,19 +1,8 @@
 import type { Metadata } from 'next';
-import { PeopleTable } from '@/components/people-table';
-import { PageHeader } from '@/components/ui/page';
-import { requireViewer } from '@/lib/auth/viewer';
-import { getDb } from '@/lib/db/client';
-import { listPeople } from '@/lib/people/queries';
+import { PeoplePage } from '@/components/people-page';
 
 export const metadata: Metadata = { title: 'Employees' };
 
-export default async function EmployeesPage() {
-  const viewer = await requireViewer();
-  const rows = await listPeople(getDb(), viewer.organizationId, 'employee');
-  return (
-    <>
-      <PageHeader trail={['HR']} title="Employees" description={`People who work for ${viewer.organizationName}.`} />
-      <PeopleTable rows={rows} kind="employee" />
-    </>
-  );
+export default function EmployeesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return <PeoplePage kind="employee" searchParams={searchParams} />;
 }
