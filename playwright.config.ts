@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,9 @@ import { defineConfig, devices } from '@playwright/test';
 
 // The app runs built, on a throwaway embedded database; workers inherit the same folder.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ap-e2e-'));
-const port = Number(process.env.E2E_PORT ?? 3210);
+// A free port per run, so a developer's app or a parallel run never collides with it.
+process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
+const port = Number(process.env.E2E_PORT);
 
 /** PLAYWRIGHT_CHROMIUM_EXECUTABLE, else Debian's chromium, else Playwright's own browser. */
 function chromiumExecutable(): string | undefined {

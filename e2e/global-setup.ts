@@ -14,7 +14,7 @@ export type E2eState = { initrodeOrigin: string; samlOrigin: string; kaseyaOneOr
 
 export default async function globalSetup() {
   const dataDir = process.env.E2E_DATA_DIR!;
-  const appUrl = `http://localhost:${process.env.E2E_PORT ?? 3210}`;
+  const appUrl = `http://localhost:${process.env.E2E_PORT!}`;
   const { url: databaseUrl } = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { url: string };
 
   const sso = await startSamlIdp();
@@ -25,7 +25,7 @@ export default async function globalSetup() {
 
   const cli = (...args: string[]) =>
     execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/sso.ts', ...args], {
-      env: { ...process.env, APP_DATA_DIR: dataDir, PORT: process.env.E2E_PORT ?? '3210', DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '' },
+      env: { ...process.env, APP_DATA_DIR: dataDir, PORT: process.env.E2E_PORT!, DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '' },
       encoding: 'utf8',
     });
   fs.writeFileSync(path.join(dataDir, 'idp-sso.xml'), sso.metadataXml);

@@ -149,6 +149,33 @@ test.describe('SSO JIT Provisioning', () => {
     await admin.close();
   });
 
+  test('the login preview shows what a real login then does, and writes nothing', async ({ browser }) => {
+    const email = uniqueEmail('preview', 'acme.example');
+    const admin = await browser.newPage();
+    await signIn(admin, DEMO.acmeAdmin);
+    await admin.goto('/admin/auth-provision');
+    const preview = admin.getByRole('form', { name: 'Login preview' });
+    await preview.getByLabel('Email').fill(email);
+    await preview.getByLabel('First name').fill('Pia');
+    await preview.getByLabel('Groups (one per line)').fill('Sales');
+    await preview.getByRole('button', { name: 'Preview login' }).click();
+    await expect(admin.getByTestId('preview-outcome')).toHaveText('Denied — None of your groups gives you access');
+    await preview.getByLabel('Groups (one per line)').fill('Everyone\nTechnicians');
+    await preview.getByRole('button', { name: 'Preview login' }).click();
+    await expect(admin.getByTestId('preview-outcome')).toHaveText('Allowed — A new person would be created');
+    await expect(admin.getByTestId('preview-rule')).toContainText('group Technicians → Technician');
+    await expect(admin.getByTestId('preview-changes')).toContainText('securityRoleId: — → Technician');
+    await expect(admin.getByTestId('preview-changes')).toContainText('departmentId: — → Service Desk');
+    expect(await personRow(email)).toBeUndefined();
+    await admin.close();
+
+    const user = await browser.newPage();
+    await ssoLogin(user, 'sso', email, { email, firstName: 'Pia', groups: ['Everyone', 'Technicians'] });
+    await expectSignedInAs(user, email);
+    expect(await personRow(email)).toMatchObject({ role: 'Technician', department: 'Service Desk', first_name: 'Pia' });
+    await user.close();
+  });
+
   test('IdP-initiated login signs the person in', async ({ page }) => {
     const { samlOrigin, appUrl } = e2eState();
     const email = uniqueEmail('idpinit', 'acme.example');

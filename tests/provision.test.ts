@@ -1,11 +1,11 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, count as count_, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { openDb } from '@/lib/db/client';
 import { seedDemo } from '@/lib/db/seed';
 import { getEnv } from '@/lib/env';
 import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
-import { provisionLogin } from '@/lib/users/provision';
+import { previewLogin, provisionLogin } from '@/lib/users/provision';
 import { testDb } from './db';
 
 const { db } = testDb();
@@ -166,5 +166,30 @@ describe('applying login decisions', () => {
     expect(results.filter((r) => r.outcome === 'allow')).toHaveLength(3);
     expect(results.filter((r) => r.outcome === 'deny' && r.reason === 'seat_limit_reached')).toHaveLength(5);
     await db.update(s.provisioningSettings).set({ seatCap: null }).where(eq(s.provisioningSettings.organizationId, acme.id));
+  });
+});
+
+describe('login preview', () => {
+  it('decides exactly what the real login then does, and writes nothing', async () => {
+    const email = unique('preview');
+    const identity = sso({ id: `sub-${email}`, email, firstName: 'Pre', lastName: 'View', groups: ['Technicians'] });
+    const count = async () => {
+      const [p] = (await db.select({ n: count_() }).from(s.people)) as [{ n: number }];
+      const [e] = (await db.select({ n: count_() }).from(s.provisioningEvents)) as [{ n: number }];
+      return [p.n, e.n];
+    };
+    const before = await count();
+    const preview = await previewLogin(db, { organizationId: acme.id, identity });
+    expect(await count()).toEqual(before);
+    expect(preview).toMatchObject({ outcome: 'allow', action: 'create' });
+
+    const real = await provisionLogin(db, { organizationId: acme.id, identity });
+    expect(real).toMatchObject({ outcome: 'allow', action: 'create' });
+    const created = await personByEmail(email);
+    if (preview.outcome !== 'allow') throw new Error('unreachable');
+    expect(created).toMatchObject({ securityRoleId: preview.create!.securityRoleId, departmentId: preview.create!.departmentId, firstName: 'Pre' });
+
+    const denied = await previewLogin(db, { organizationId: acme.id, identity: sso({ id: 'x', email: unique('nobody'), groups: ['Sales'] }) });
+    expect(denied).toMatchObject({ outcome: 'deny', reason: 'no_matching_rule' });
   });
 });

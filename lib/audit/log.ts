@@ -73,6 +73,8 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
       .where(and(...where)) as unknown as Promise<[{ total: number }]>,
   ]);
   const names = await namesFor(db, organizationId, rows.flatMap((r) => Object.values(r.event.diff).flatMap((c) => [c.before, c.after])));
+  const describe = (diff: Record<string, { before: unknown; after: unknown }>) =>
+    Object.entries(diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) }));
   return {
     total,
     page: f.page,
@@ -87,7 +89,7 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
       personName: r.personName,
       personEmail: r.personEmail ?? (r.event.detail as { identity?: { email?: string } }).identity?.email ?? null,
       actorName: r.actorName,
-      diff: Object.entries(r.event.diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) })),
+      diff: describe(r.event.diff),
       detail: r.event.detail,
     })),
   };
@@ -115,4 +117,10 @@ function readable(v: unknown, names: Map<string, string>): string {
   if (typeof v === 'string') return names.get(v) ?? v;
   if (typeof v === 'boolean') return v ? 'on' : 'off';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** Field changes as a person reads them: lookup and person ids shown by name. */
+export async function describeChanges(db: Db, organizationId: string, diff: Record<string, { before: unknown; after: unknown }>) {
+  const names = await namesFor(db, organizationId, Object.values(diff).flatMap((c) => [c.before, c.after]));
+  return Object.entries(diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) }));
 }

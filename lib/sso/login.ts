@@ -6,6 +6,11 @@ import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize
 import { provisionLogin, type LoginResult } from '@/lib/users/provision';
 import { kindOfProduct } from './jackson';
 
+/** Where an SSO identity's external id is unique: per source and organization (one connection each). */
+export function identityScope(kind: 'sso' | 'kaseyaone', organizationId: string) {
+  return `jackson:${kind}:${organizationId}`;
+}
+
 /** What Jackson's userinfo returns (the parts we read). */
 export type JacksonProfile = RawProfile & { requested?: Record<string, string | undefined> };
 
@@ -25,7 +30,7 @@ export async function ssoLogin(db: Db, profile: JacksonProfile, now = new Date()
   const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, tenant));
   if (!org) throw new Error(`SSO login for unknown organization ${tenant}`);
 
-  const identity = normalizeIdentity(kind, `jackson:${kind}:${tenant}`, profile);
+  const identity = normalizeIdentity(kind, identityScope(kind, org.id), profile);
   const result = await provisionLogin(db, { organizationId: org.id, identity, now });
   if (result.outcome === 'deny') return result;
 

@@ -42,6 +42,20 @@ export async function provisionLogin(db: Db, args: { organizationId: string; ide
   }
 }
 
+/**
+ * What a login would do right now — the same context and the same core — in a read-only
+ * transaction, so nothing can be written. The admin's login preview.
+ */
+export async function previewLogin(db: Db, args: { organizationId: string; identity: Identity; now?: Date }): Promise<Decision> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set transaction read only`);
+    const context = await loadContext(tx, args.organizationId, args.identity);
+    if (!context) throw new Error(`organization ${args.organizationId} not found`);
+    if (context.org.settings.seatCap !== null) context.org.autoCreatedCount = await countAutoCreated(tx, args.organizationId);
+    return decideLogin({ ...context, identity: args.identity, now: args.now ?? new Date() });
+  });
+}
+
 async function decideAndApply(tx: Tx, organizationId: string, identity: Identity, now: Date): Promise<LoginResult> {
   const context = await loadContext(tx, organizationId, identity);
   if (!context) throw new Error(`organization ${organizationId} not found`);

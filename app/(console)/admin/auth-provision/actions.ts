@@ -4,7 +4,14 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, type ActionResult } from '@/lib/auth/action';
 import { recordSettingsChange } from '@/lib/audit/settings';
+import { describeChanges } from '@/lib/audit/log';
 import { getDb } from '@/lib/db/client';
+import { normalizeIdentity } from '@/lib/provisioning/normalize';
+import { REASONS } from '@/lib/provisioning/reasons';
+import { parseAttributeLines, previewSchema, type PreviewOutcome } from '@/lib/settings/preview-schema';
+import { describeRule } from '@/lib/settings/rules';
+import { identityScope } from '@/lib/sso/login';
+import { previewLogin } from '@/lib/users/provision';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
 
 const PAGE = '/admin/auth-provision';
@@ -26,4 +33,27 @@ export const removeSsoConnection = adminAction(z.object({ kind: z.enum(['sso', '
   await recordSettingsChange(getDb(), { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: `sso_connection.${kind}`, before: 'connected', after: null });
   revalidatePath(PAGE);
   return { ok: true };
+});
+
+
+/** Login preview: what the decision core would do right now for this identity. Writes nothing. */
+export const previewLoginAction = adminAction(previewSchema, async (input, viewer): Promise<ActionResult<PreviewOutcome>> => {
+  const db = getDb();
+  const identity = normalizeIdentity(input.source, identityScope(input.source, viewer.organizationId), {
+    email: input.email,
+    firstName: input.firstName,
+    lastName: input.lastName,
+    groups: input.groups,
+    domain: input.domain || undefined,
+    products: input.products.trim() ? input.products.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : undefined,
+    partnerOrgId: input.partnerOrgId || undefined,
+    raw: parseAttributeLines(input.attributes),
+  });
+  const decision = await previewLogin(db, { organizationId: viewer.organizationId, identity });
+  const rule = decision.ruleId ? await describeRule(db, viewer.organizationId, decision.ruleId) : null;
+  if (decision.outcome === 'deny') {
+    return { ok: true, data: { outcome: 'deny', action: null, reason: decision.reason, reasonTitle: REASONS[decision.reason].title, detail: decision.detail, rule, changes: [], warnings: [] } };
+  }
+  const changes = await describeChanges(db, viewer.organizationId, decision.changes as Record<string, { before: unknown; after: unknown }>);
+  return { ok: true, data: { outcome: 'allow', action: decision.action, reason: null, reasonTitle: null, detail: null, rule, changes, warnings: decision.warnings } };
 });

@@ -4,7 +4,8 @@ import { SsoConnections } from '@/components/sso-connections';
 import { Card, ComingSoon, PageHeader } from '@/components/ui/page';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, spDetails } from '@/lib/sso/connections';
-import { addOidcConnection, addSamlConnection, removeSsoConnection } from './actions';
+import { LoginPreview } from '@/components/login-preview';
+import { addOidcConnection, addSamlConnection, previewLoginAction, removeSsoConnection } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
@@ -33,10 +34,14 @@ export default async function AuthProvisionPage() {
             <SsoConnections connections={connections} actions={{ addSaml: addSamlConnection, addOidc: addOidcConnection, remove: removeSsoConnection }} />
           </div>
         </Card>
-        <div className="grid gap-4 md:grid-cols-3">
+        <Card className="p-6">
+          <h2 className="text-base font-semibold text-ink">Login preview</h2>
+          <p className="mb-5 mt-1 text-sm text-ink-muted">Enter what an identity provider would send and see what would happen right now: allowed or denied, why, which rule matched and which fields would change. Nothing is written.</p>
+          <LoginPreview preview={previewLoginAction} />
+        </Card>
+        <div className="grid gap-4 md:grid-cols-2">
           <ComingSoon title="SSO JIT Provisioning" points={['Employee Defaults for people created at first login', 'Mapping Rules by domain and security group', 'Attribute mapping with default values']} />
           <ComingSoon title="Azure AD Sync" points={['Connections to your Microsoft Entra ID tenants', 'Group-based Mapping Rules, lowest order wins', 'Sync runs with counts and a full audit trail']} />
-          <ComingSoon title="Login preview" points={['Try an email, groups and attributes', 'See the decision, the matched rule and the field changes', 'Nothing is written']} />
         </div>
       </div>
     </>
