@@ -39,10 +39,10 @@ export async function getKaseyaOneSettings(db: Db, organizationId: string): Prom
     kaseyaOneOrgId: row?.k1 ?? null,
   } as KaseyaOneSettings;
   for (const [field] of EMPLOYEE_DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
-  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadOptions(db, organizationId) };
+  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadLookupOptions(db, organizationId) };
 }
 
-async function loadOptions(db: Db, organizationId: string): Promise<Record<EmployeeDefaultField, Option[]>> {
+export async function loadLookupOptions(db: Db, organizationId: string): Promise<Record<EmployeeDefaultField, Option[]>> {
   const options = {} as Record<EmployeeDefaultField, Option[]>;
   for (const [field, table] of Object.entries(LOOKUPS) as [keyof typeof LOOKUPS, (typeof LOOKUPS)[keyof typeof LOOKUPS]][]) {
     options[field] = await db.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId)).orderBy(asc(table.name));

@@ -43,3 +43,21 @@ export const kaseyaOneSettingsSchema = z
 
 export type KaseyaOneSettingsInput = z.input<typeof kaseyaOneSettingsSchema>;
 export type KaseyaOneSettings = z.output<typeof kaseyaOneSettingsSchema>;
+
+export const provisioningMethodSchema = z.object({ method: z.enum(['none', 'sso_jit', 'azure_ad']) });
+
+const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+export const mappingRuleSchema = z.object({
+  id: z.preprocess(blankToNull, z.uuid().nullable()).optional(),
+  domain: z.preprocess(blankToNull, z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+$/, 'Enter a domain like contoso.com, or leave empty for any.').nullable()),
+  securityGroup: z.preprocess(blankToNull, z.string().trim().max(500).nullable()),
+  userType: z.enum(['employee', 'contact']),
+  securityRoleId: z.uuid('Choose a Security Role.'),
+  departmentId: optionalId,
+  locationId: optionalId,
+  employeeRoleId: optionalId,
+  position: z.coerce.number({ error: 'Enter a whole number.' }).int('Enter a whole number.').min(0, 'The order is 0 or more.').max(100000),
+});
+export type MappingRuleInput = z.input<typeof mappingRuleSchema>;
+export type MappingRuleValues = z.output<typeof mappingRuleSchema>;

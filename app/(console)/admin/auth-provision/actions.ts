@@ -10,6 +10,8 @@ import { normalizeIdentity } from '@/lib/provisioning/normalize';
 import { REASONS } from '@/lib/provisioning/reasons';
 import { parseAttributeLines, previewSchema, type PreviewOutcome } from '@/lib/settings/preview-schema';
 import { describeRule } from '@/lib/settings/rules';
+import { deleteRule, saveMethod, saveRule } from '@/lib/settings/mapping-rules';
+import { mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
@@ -56,4 +58,24 @@ export const previewLoginAction = adminAction(previewSchema, async (input, viewe
   }
   const changes = await describeChanges(db, viewer.organizationId, decision.changes as Record<string, { before: unknown; after: unknown }>);
   return { ok: true, data: { outcome: 'allow', action: decision.action, reason: null, reasonTitle: null, detail: null, rule, changes, warnings: decision.warnings } };
+});
+
+export const saveMethodAction = adminAction(provisioningMethodSchema, async ({ method }, viewer) => {
+  await saveMethod(getDb(), viewer.organizationId, viewer.personId, method);
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+export const saveRuleAction = adminAction(mappingRuleSchema, async (input, viewer) => {
+  const res = await saveRule(getDb(), viewer.organizationId, viewer.personId, input);
+  if (!res.ok) return res;
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+export const deleteRuleAction = adminAction(z.object({ id: z.uuid() }), async ({ id }, viewer) => {
+  const res = await deleteRule(getDb(), viewer.organizationId, viewer.personId, id);
+  if (!res.ok) return res;
+  revalidatePath(PAGE);
+  return { ok: true };
 });

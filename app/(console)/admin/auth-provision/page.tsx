@@ -5,13 +5,19 @@ import { Card, ComingSoon, PageHeader } from '@/components/ui/page';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, spDetails } from '@/lib/sso/connections';
 import { LoginPreview } from '@/components/login-preview';
-import { addOidcConnection, addSamlConnection, previewLoginAction, removeSsoConnection } from './actions';
+import { MappingRules, ProvisioningMethod } from '@/components/mapping-rules';
+import { getDb } from '@/lib/db/client';
+import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
+import { getProvisioningMethod, listRules } from '@/lib/settings/mapping-rules';
+import { addOidcConnection, addSamlConnection, deleteRuleAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
 export default async function AuthProvisionPage() {
   const viewer = await requireAdmin();
-  const [connections, sp] = [await listConnections(viewer.organizationId), spDetails()];
+  const db = getDb();
+  const [connections, sp, rules, settings] = [await listConnections(viewer.organizationId), spDetails(), await listRules(db, viewer.organizationId), await getKaseyaOneSettings(db, viewer.organizationId)];
+  const method = await getProvisioningMethod(db, viewer.organizationId);
   return (
     <>
       <PageHeader
@@ -35,15 +41,27 @@ export default async function AuthProvisionPage() {
           </div>
         </Card>
         <Card className="p-6">
+          <h2 className="text-base font-semibold text-ink">SSO JIT Provisioning</h2>
+          <p className="mb-5 mt-1 text-sm text-ink-muted">People who sign in through SSO are created and kept in step by these rules. Each rule matches a domain and a security group (either may be any) and sets the user type and Security Role. The lowest order wins; on a tie, the oldest rule. New people also get the Employee Defaults from KaseyaOne Settings.</p>
+          <ProvisioningMethod method={method} save={saveMethodAction} />
+          <h3 className="mb-3 mt-6 text-sm font-semibold text-ink">Mapping Rules</h3>
+          <MappingRules
+            rules={rules}
+            lookups={{ securityRoleId: settings.options.securityRoleId, departmentId: settings.options.departmentId, locationId: settings.options.locationId, employeeRoleId: settings.options.employeeRoleId }}
+            actions={{ saveMethod: saveMethodAction, saveRule: saveRuleAction, deleteRule: deleteRuleAction }}
+          />
+        </Card>
+        <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">Login preview</h2>
           <p className="mb-5 mt-1 text-sm text-ink-muted">Enter what an identity provider would send and see what would happen right now: allowed or denied, why, which rule matched and which fields would change. Nothing is written.</p>
           <LoginPreview preview={previewLoginAction} />
         </Card>
         <div className="grid gap-4 md:grid-cols-2">
-          <ComingSoon title="SSO JIT Provisioning" points={['Employee Defaults for people created at first login', 'Mapping Rules by domain and security group', 'Attribute mapping with default values']} />
+          <ComingSoon title="Attribute mapping" points={['Any assertion attribute (claim URIs too) → a person field', 'A default value when the attribute is missing', 'Applied on create only, or on every login']} />
           <ComingSoon title="Azure AD Sync" points={['Connections to your Microsoft Entra ID tenants', 'Group-based Mapping Rules, lowest order wins', 'Sync runs with counts and a full audit trail']} />
         </div>
       </div>
     </>
   );
 }
+
