@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { KaseyaOneSettingsView } from '@/lib/settings/kaseyaone';
 import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from '@/lib/settings/schemas';
@@ -38,11 +39,7 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
 
   return (
     <form onSubmit={form.handleSubmit(submit)} noValidate className="space-y-6">
-      {notice ? (
-        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       <Switch
         id="k1-login"
         label="Enable Log In With KaseyaOne"

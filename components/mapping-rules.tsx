@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { Option } from '@/lib/settings/kaseyaone';
 import type { RuleRow } from '@/lib/settings/mapping-rules';
@@ -66,11 +67,7 @@ export function MappingRules({ rules, lookups, actions }: { rules: RuleRow[]; lo
   const [pending, start] = useTransition();
   return (
     <div className="space-y-4">
-      {notice ? (
-        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       {rules.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 px-6 py-8 text-center">
           <p className="text-sm font-medium text-ink">No mapping rules yet</p>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import { oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from '@/lib/sso/schemas';
 
@@ -20,11 +21,7 @@ export function SsoConnections({ connections, actions }: { connections: Connecti
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <div className="space-y-4">
-      {notice ? (
-        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       <ConnectionList connections={connections} remove={actions.remove} onDone={setNotice} />
       <AddConnection actions={actions} taken={new Set(connections.map((c) => c.kind))} onDone={setNotice} />
     </div>
