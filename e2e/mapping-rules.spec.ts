@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { DEMO, signIn } from './helpers';
 
-// On Globex, with group names no other spec uses.
+// On Globex, with group names no other spec uses, and orders below its catch-all rule (10).
 
 test('Mapping Rules: add, validation, ordering decides the role (seen in the login preview), delete', async ({ page }) => {
   await signIn(page, DEMO.globexAdmin);
@@ -28,8 +28,8 @@ test('Mapping Rules: add, validation, ordering decides the role (seen in the log
   await expect(form.getByText('Enter a domain like contoso.com, or leave empty for any.')).toBeVisible();
   await form.getByRole('button', { name: 'Cancel' }).click();
 
-  await addRule('Ord-A', 'Engineer (access level 40)', '30');
-  await addRule('Ord-B', 'Basic (access level 0)', '20');
+  await addRule('Ord-A', 'Engineer (access level 40)', '8');
+  await addRule('Ord-B', 'Basic (access level 0)', '6');
 
   const previewRule = async () => {
     const preview = page.getByRole('form', { name: 'Login preview' });
@@ -42,7 +42,7 @@ test('Mapping Rules: add, validation, ordering decides the role (seen in the log
 
   await table.getByRole('button', { name: 'Edit rule Ord-A' }).click();
   const edit = page.getByRole('form', { name: 'Edit mapping rule' });
-  await edit.getByLabel('Order (lowest wins)').fill('10');
+  await edit.getByLabel('Order (lowest wins)').fill('4');
   await edit.getByRole('button', { name: 'Save rule' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Rule saved.' })).toBeVisible();
   await expect(table.locator('tbody tr').first()).toContainText('Ord-A');
