@@ -61,3 +61,25 @@ export const mappingRuleSchema = z.object({
 });
 export type MappingRuleInput = z.input<typeof mappingRuleSchema>;
 export type MappingRuleValues = z.output<typeof mappingRuleSchema>;
+
+/** Person fields an attribute mapping may fill (lookups resolve by name). */
+export const MAPPABLE_FIELD_LABELS = {
+  firstName: 'First Name',
+  lastName: 'Last Name',
+  username: 'Username',
+  phone: 'Phone',
+  departmentId: 'Department',
+  locationId: 'Location',
+  jobTitleId: 'Job Title',
+  employmentTypeId: 'Employment Type',
+  employeeRoleId: 'Employee Role',
+  clientAccountId: 'Account',
+} as const;
+
+export const attributeMappingSchema = z.object({
+  attributeName: z.string().trim().min(1, 'Enter the assertion attribute name (a claim URI is fine).').max(500),
+  personField: z.enum(Object.keys(MAPPABLE_FIELD_LABELS) as [keyof typeof MAPPABLE_FIELD_LABELS, ...(keyof typeof MAPPABLE_FIELD_LABELS)[]], { error: 'Choose a person field.' }),
+  defaultValue: z.preprocess(blankToNull, z.string().trim().max(500).nullable()),
+  applyOn: z.enum(['create', 'every_login']),
+});
+export type AttributeMappingInput = z.input<typeof attributeMappingSchema>;

@@ -11,7 +11,8 @@ import { REASONS } from '@/lib/provisioning/reasons';
 import { parseAttributeLines, previewSchema, type PreviewOutcome } from '@/lib/settings/preview-schema';
 import { describeRule } from '@/lib/settings/rules';
 import { deleteRule, saveMethod, saveRule } from '@/lib/settings/mapping-rules';
-import { mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
+import { attributeMappingSchema, mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
+import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/attribute-mappings';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
@@ -78,4 +79,16 @@ export const deleteRuleAction = adminAction(z.object({ id: z.uuid() }), async ({
   if (!res.ok) return res;
   revalidatePath(PAGE);
   return { ok: true };
+});
+
+export const saveAttributeMappingAction = adminAction(attributeMappingSchema, async (input, viewer) => {
+  const res = await saveAttributeMapping(getDb(), viewer.organizationId, viewer.personId, input);
+  if (res.ok) revalidatePath(PAGE);
+  return res;
+});
+
+export const deleteAttributeMappingAction = adminAction(z.object({ id: z.uuid() }), async ({ id }, viewer) => {
+  const res = await deleteAttributeMapping(getDb(), viewer.organizationId, viewer.personId, id);
+  if (res.ok) revalidatePath(PAGE);
+  return res;
 });

@@ -4,12 +4,14 @@ import { SsoConnections } from '@/components/sso-connections';
 import { Card, ComingSoon, PageHeader } from '@/components/ui/page';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, spDetails } from '@/lib/sso/connections';
+import { AttributeMappings } from '@/components/attribute-mappings';
 import { LoginPreview } from '@/components/login-preview';
+import { listAttributeMappings } from '@/lib/settings/attribute-mappings';
 import { MappingRules, ProvisioningMethod } from '@/components/mapping-rules';
 import { getDb } from '@/lib/db/client';
 import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
 import { getProvisioningMethod, listRules } from '@/lib/settings/mapping-rules';
-import { addOidcConnection, addSamlConnection, deleteRuleAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
+import { addOidcConnection, addSamlConnection, deleteAttributeMappingAction, deleteRuleAction, saveAttributeMappingAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
@@ -50,14 +52,16 @@ export default async function AuthProvisionPage() {
             lookups={{ securityRoleId: settings.options.securityRoleId, departmentId: settings.options.departmentId, locationId: settings.options.locationId, employeeRoleId: settings.options.employeeRoleId }}
             actions={{ saveMethod: saveMethodAction, saveRule: saveRuleAction, deleteRule: deleteRuleAction }}
           />
+          <h3 className="mb-1 mt-8 text-sm font-semibold text-ink">Attribute mapping</h3>
+          <p className="mb-3 text-sm text-ink-muted">Fill person fields from any assertion attribute, with a default value when the IdP does not send it. Department, Location and the other lookups match by name.</p>
+          <AttributeMappings mappings={await listAttributeMappings(db, viewer.organizationId)} actions={{ save: saveAttributeMappingAction, remove: deleteAttributeMappingAction }} />
         </Card>
         <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">Login preview</h2>
           <p className="mb-5 mt-1 text-sm text-ink-muted">Enter what an identity provider would send and see what would happen right now: allowed or denied, why, which rule matched and which fields would change. Nothing is written.</p>
           <LoginPreview preview={previewLoginAction} />
         </Card>
-        <div className="grid gap-4 md:grid-cols-2">
-          <ComingSoon title="Attribute mapping" points={['Any assertion attribute (claim URIs too) → a person field', 'A default value when the attribute is missing', 'Applied on create only, or on every login']} />
+        <div className="grid gap-4">
           <ComingSoon title="Azure AD Sync" points={['Connections to your Microsoft Entra ID tenants', 'Group-based Mapping Rules, lowest order wins', 'Sync runs with counts and a full audit trail']} />
         </div>
       </div>
