@@ -75,7 +75,9 @@ export function PeopleTable({ page, query, params, kind, basePath }: { page: Pag
             <tbody className="divide-y divide-slate-100">
               {page.rows.map((p) => (
                 <tr key={p.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-3 font-medium text-ink">{`${p.firstName} ${p.lastName}`.trim() || '—'}</td>
+                  <td className="px-4 py-3 font-medium text-ink">
+                    <Link href={`/people/${p.id}`} className="hover:text-brand-700">{`${p.firstName} ${p.lastName}`.trim() || p.email}</Link>
+                  </td>
                   <td className="px-4 py-3 text-ink-muted">{p.email}</td>
                   {kind === 'employee' ? (
                     <>

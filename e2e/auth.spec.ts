@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { DEMO, signIn } from './helpers';
+import postgres from 'postgres';
+import { DEMO, e2eState, signIn } from './helpers';
 
 test('health answers 200 with the database up', async ({ request }) => {
   const res = await request.get('/api/health');
@@ -85,6 +86,13 @@ test("Globex's admin cannot see Acme's people", async ({ page }) => {
   await page.goto('/crm/contacts');
   await expect(page.getByRole('cell', { name: 'hank.scorpio@hank-industries.example' })).toBeVisible();
   await expect(page.getByText('Initech')).toHaveCount(0);
+
+  // Another organization's person id answers 404, never 403.
+  const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+  const [alice] = await sql`select id from people where email = 'alice.nguyen@acme.example'`;
+  await sql.end();
+  expect((await page.goto(`/people/${alice!.id}`))?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
 test('Employees: search by name or email, filter and sort through the URL', async ({ page }) => {

@@ -176,6 +176,40 @@ test.describe('SSO JIT Provisioning', () => {
     await user.close();
   });
 
+  test('a field the admin locked is not overwritten by the next SSO login; a deactivated person is refused', async ({ browser }) => {
+    const email = uniqueEmail('locked', 'acme.example');
+    const user = await browser.newPage();
+    await ssoLogin(user, 'sso', email, { email, firstName: 'Lou', lastName: 'Before', groups: ['Technicians'] });
+    await expectSignedInAs(user, email);
+    await user.close();
+
+    const admin = await browser.newPage();
+    await signIn(admin, DEMO.acmeAdmin);
+    await admin.goto(`/hr/employees?q=${encodeURIComponent(email)}`);
+    await admin.getByRole('link', { name: 'Lou Before' }).click();
+    await expect(admin.getByRole('heading', { level: 1, name: 'Lou Before' })).toBeVisible();
+    await admin.getByLabel('Lock First Name').check();
+    await admin.getByRole('button', { name: 'Save locks' }).click();
+    await expect(admin.getByRole('status').filter({ hasText: 'Locks saved.' })).toBeVisible();
+
+    const again = await browser.newPage();
+    await ssoLogin(again, 'sso', email, { email, firstName: 'Louis', lastName: 'After', groups: ['Technicians'] });
+    await expectSignedInAs(again, email);
+    expect(await personRow(email)).toMatchObject({ first_name: 'Lou', last_name: 'After' });
+    await again.close();
+
+    await admin.reload();
+    await expect(admin.getByLabel('Person events')).toContainText('person updated');
+    await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await expect(admin.getByRole('status').filter({ hasText: 'Person deactivated.' })).toBeVisible();
+    await admin.close();
+
+    const refused = await browser.newPage();
+    await ssoLogin(refused, 'sso', email, { email, firstName: 'Lou', groups: ['Technicians'] });
+    await expectDenied(refused, 'user_inactive', 'Your account is inactive');
+    await refused.close();
+  });
+
   test('IdP-initiated login signs the person in', async ({ page }) => {
     const { samlOrigin, appUrl } = e2eState();
     const email = uniqueEmail('idpinit', 'acme.example');

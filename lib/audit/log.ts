@@ -9,6 +9,7 @@ export const EVENT_TYPES = s.eventType.enumValues;
 
 export const logFiltersSchema = pageParamsSchema.extend({
   ref: z.uuid().optional().catch(undefined),
+  personId: z.uuid().optional().catch(undefined),
   type: z.enum(EVENT_TYPES).optional().catch(undefined),
   reason: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
   source: z.enum(['kaseyaone', 'sso', 'azure', 'admin', 'local']).optional().catch(undefined),
@@ -38,6 +39,7 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
   const actor = alias(s.people, 'actor');
   const where: SQL[] = [eq(s.provisioningEvents.organizationId, organizationId)];
   if (f.ref) where.push(eq(s.provisioningEvents.id, f.ref));
+  if (f.personId) where.push(eq(s.provisioningEvents.personId, f.personId));
   if (f.type) where.push(eq(s.provisioningEvents.type, f.type));
   if (f.reason) where.push(eq(s.provisioningEvents.reasonCode, f.reason));
   if (f.source) where.push(eq(s.provisioningEvents.source, f.source));

@@ -1,0 +1,91 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { PersonAdmin } from '@/components/person-admin';
+import { Badge, Card, PageHeader } from '@/components/ui/page';
+import { listEvents, logFiltersSchema } from '@/lib/audit/log';
+import { requireViewer } from '@/lib/auth/viewer';
+import { getDb } from '@/lib/db/client';
+import { getPerson } from '@/lib/people/person';
+import { updatePersonAction } from './actions';
+
+export const metadata: Metadata = { title: 'Person' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' } as const;
+
+/** One person of the viewer's organization; anyone else's id is a 404. */
+export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
+  const viewer = await requireViewer();
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const db = getDb();
+  const person = await getPerson(db, viewer.organizationId, id);
+  if (!person) notFound();
+  const events = viewer.isAdmin ? await listEvents(db, viewer.organizationId, logFiltersSchema.parse({ personId: id, pageSize: '20' })) : null;
+  const rows: [string, string][] = [
+    ['Email', person.email],
+    ['Username', person.username ?? '—'],
+    ['Type', person.type === 'employee' ? 'Employee' : 'Client portal contact'],
+    ['Source', SOURCE[person.source]],
+    ['Last login', person.lastLoginAt ? person.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'],
+    ['Phone', person.phone ?? '—'],
+  ];
+  return (
+    <>
+      <PageHeader trail={[person.type === 'employee' ? 'HR' : 'CRM', person.type === 'employee' ? 'Employees' : 'Contacts']} title={`${person.firstName} ${person.lastName}`.trim() || person.email} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="p-6 lg:col-span-2">
+          <div className="mb-4 flex items-center gap-2">
+            <Badge tone={person.status === 'active' ? 'green' : 'amber'}>{person.status[0]!.toUpperCase() + person.status.slice(1)}</Badge>
+            {person.isRoot ? <Badge tone="blue">Root user</Badge> : null}
+            {person.lockedFields.length ? <Badge>Locked: {person.lockedFields.join(', ')}</Badge> : null}
+          </div>
+          <dl className="grid gap-4 sm:grid-cols-2" aria-label="Person details">
+            {rows.map(([k, v]) => (
+              <div key={k}>
+                <dt className="text-xs font-medium uppercase tracking-wide text-ink-muted">{k}</dt>
+                <dd className="mt-1 text-sm text-ink">{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <h2 className="mb-2 mt-6 text-sm font-semibold text-ink">External ids</h2>
+          {person.identities.length ? (
+            <ul className="space-y-1 text-sm">
+              {person.identities.map((i) => (
+                <li key={`${i.source}${i.scope}${i.externalId}`} className="font-mono text-xs text-ink-muted">
+                  {i.source} · {i.externalId}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-ink-muted">None: this person has not signed in through an identity provider.</p>
+          )}
+        </Card>
+        {viewer.isAdmin ? (
+          <Card className="p-6">
+            <h2 className="mb-4 text-sm font-semibold text-ink">Administration</h2>
+            <PersonAdmin personId={person.id} status={person.status} locked={person.lockedFields} isRoot={person.isRoot} update={updatePersonAction} />
+          </Card>
+        ) : null}
+      </div>
+      {events ? (
+        <Card className="mt-6 p-6">
+          <h2 className="mb-3 text-sm font-semibold text-ink">Provisioning events</h2>
+          {events.rows.length === 0 ? (
+            <p className="text-sm text-ink-muted">No events yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100 text-sm" aria-label="Person events">
+              {events.rows.map((e) => (
+                <li key={e.id} className="py-2">
+                  <span className="text-ink-muted">{e.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</span> · <span className="font-medium">{e.type.replace(/_/g, ' ')}</span>
+                  {e.reasonCode ? <span className="font-mono text-xs"> · {e.reasonCode}</span> : null}
+                  {e.diff.length ? <span className="text-xs text-ink-muted"> · {e.diff.map((d) => `${d.field}: ${d.before} → ${d.after}`).join('; ')}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      ) : null}
+    </>
+  );
+}
