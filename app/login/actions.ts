@@ -3,6 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from '@/lib/auth';
 import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/schemas';
+import { fieldErrorsOf } from '@/lib/validation';
 
 export type LoginState = {
   error?: string;
@@ -18,14 +19,7 @@ const MESSAGES: Record<string, string> = {
 export async function signInWithPassword(_prev: LoginState, form: FormData): Promise<LoginState> {
   const parsed = credentialsSchema.safeParse({ email: form.get('email'), password: form.get('password') });
   const email = String(form.get('email') ?? '');
-  if (!parsed.success) {
-    const fieldErrors: LoginState['fieldErrors'] = {};
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as 'email' | 'password';
-      fieldErrors[key] ??= issue.message;
-    }
-    return { fieldErrors, email };
-  }
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), email };
   try {
     await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackUrl(form.get('callbackUrl')) });
     return {};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidInput } from '@/lib/validation';
 import { getViewer, type Viewer } from './viewer';
 
 export type ActionResult<T = undefined> = { ok: true; data?: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
@@ -14,11 +15,7 @@ export function adminAction<S extends z.ZodType, T = undefined>(schema: S, run: 
     if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
     if (!viewer.isAdmin) return { ok: false, error: 'You don’t have permission to change these settings.' };
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
-      return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
-    }
+    if (!parsed.success) return invalidInput(parsed.error);
     return run(parsed.data, viewer);
   };
 }

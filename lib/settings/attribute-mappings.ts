@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
 import { attributeMappingSchema } from './schemas';
 
@@ -17,11 +18,7 @@ export async function listAttributeMappings(db: Db, organizationId: string): Pro
 /** Adds a mapping, or replaces the one for the same person field (one source per field). Audited. */
 export async function saveAttributeMapping(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<MappingResult> {
   const parsed = attributeMappingSchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const i of parsed.error.issues) fieldErrors[String(i.path[0] ?? 'form')] ??= i.message;
-    return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   const values = parsed.data;
   await db.transaction(async (tx) => {
     const [before] = await tx

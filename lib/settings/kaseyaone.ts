@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
 import { provisioningEvents } from '@/lib/db/schema';
 import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type EmployeeDefaultField, type KaseyaOneSettings } from './schemas';
@@ -70,11 +71,7 @@ export async function loadLookupOptions(db: Db, organizationId: string): Promise
  */
 export async function saveKaseyaOneSettings(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<SaveResult> {
   const parsed = kaseyaOneSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const i of parsed.error.issues) fieldErrors[String(i.path[0] ?? 'form')] ??= i.message;
-    return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   const input = parsed.data;
   const current = await getKaseyaOneSettings(db, organizationId);
   const next: KaseyaOneSettings = { ...input };

@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
 import { mappingRuleSchema, type MappingRuleValues } from './schemas';
 
@@ -42,11 +43,7 @@ const REFS = [
 /** Adds a rule, or edits one of this organization's (another organization's id is not found). Audited. */
 export async function saveRule(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<RuleResult> {
   const parsed = mappingRuleSchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const i of parsed.error.issues) fieldErrors[String(i.path[0] ?? 'form')] ??= i.message;
-    return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   const { id, ...values } = parsed.data;
   const fieldErrors: Record<string, string> = {};
   for (const [field, table, label] of REFS) {

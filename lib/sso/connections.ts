@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { getEnv } from '@/lib/env';
+import { fieldErrorsOf } from '@/lib/validation';
 import { getJackson, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
 import { connectionKind, oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from './schemas';
 
@@ -107,8 +108,7 @@ function summarize(k: SsoKind, c: SAMLSSORecord | OIDCSSORecord): ConnectionSumm
 }
 
 function invalid(error: z.ZodError): ConnectionResult {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
+  const fieldErrors = fieldErrorsOf(error);
   return { ok: false, error: Object.values(fieldErrors)[0] ?? 'Invalid input.', fieldErrors };
 }
 

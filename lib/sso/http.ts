@@ -46,3 +46,15 @@ export function oauthError(err: unknown): Response {
   if (status === 500) console.error('[sso] token/userinfo failed:', err);
   return Response.json({ error: status === 401 ? 'invalid_client' : 'invalid_request', error_description: status === 500 ? 'internal error' : e?.message }, { status });
 }
+
+/**
+ * Jackson answers a refused response (bad signature, audience, expiry…) with an OAuth
+ * error redirect as well as by throwing; both must end on our error page, never at the
+ * client with an error in its query.
+ */
+export function followJackson(redirectUrl: string, status = 302): Response {
+  const params = new URL(redirectUrl).searchParams;
+  const error = params.get('error');
+  if (error) throw new Error(`${error}: ${params.get('error_description') ?? ''}`);
+  return redirect(redirectUrl, status);
+}

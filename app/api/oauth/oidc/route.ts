@@ -1,6 +1,6 @@
 import { getEnv } from '@/lib/env';
 import { getJackson } from '@/lib/sso/jackson';
-import { formOrQuery, html, redirect, ssoFailure } from '@/lib/sso/http';
+import { followJackson, formOrQuery, html, ssoFailure } from '@/lib/sso/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,11 +10,7 @@ export async function GET(req: Request) {
   try {
     const { oauthController } = await getJackson();
     const res = await oauthController.oidcAuthzResponse(await formOrQuery(req));
-    if (res.redirect_url) {
-      const error = new URL(res.redirect_url).searchParams.get('error');
-      if (error) throw new Error(`${error}: ${new URL(res.redirect_url).searchParams.get('error_description') ?? ''}`);
-      return redirect(res.redirect_url);
-    }
+    if (res.redirect_url) return followJackson(res.redirect_url);
     if (res.response_form) return html(res.response_form);
     throw new Error(res.error ?? 'oidcAuthzResponse returned nothing');
   } catch (err) {

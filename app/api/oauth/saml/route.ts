@@ -2,13 +2,14 @@ import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { claimAssertions } from '@/lib/sso/replay';
 import { getJackson } from '@/lib/sso/jackson';
-import { formOrQuery, html, redirect, ssoFailure } from '@/lib/sso/http';
+import { followJackson, formOrQuery, html, ssoFailure } from '@/lib/sso/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-// The ACS: the IdP posts its SAMLResponse here. Jackson checks signature, audience,
-// destination, validity window and replay, then redirects with an OAuth code.
+// The ACS: the IdP posts its SAMLResponse here. We refuse a replayed assertion first
+// (Jackson does not for IdP-initiated logins); Jackson checks signature, audience,
+// validity window and InResponseTo, then redirects with an OAuth code.
 export async function POST(req: Request) {
   const { SAMLResponse, RelayState = '', idp_hint } = await formOrQuery(req);
   if (!SAMLResponse) return ssoFailure('acs', new Error('no SAMLResponse in the request'), getEnv().appUrl);
@@ -16,12 +17,7 @@ export async function POST(req: Request) {
     if ((await claimAssertions(getDb(), SAMLResponse)) === 'replayed') throw new Error('replayed SAML assertion');
     const { oauthController } = await getJackson();
     const res = await oauthController.samlResponse({ SAMLResponse, RelayState, idp_hint });
-    if (res.redirect_url) {
-      // Jackson reports a refused response as an OAuth error redirect; show our page instead.
-      const error = new URL(res.redirect_url).searchParams.get('error');
-      if (error) throw new Error(`${error}: ${new URL(res.redirect_url).searchParams.get('error_description') ?? ''}`);
-      return redirect(res.redirect_url, 303);
-    }
+    if (res.redirect_url) return followJackson(res.redirect_url, 303);
     if (res.response_form) return html(res.response_form);
     if (res.app_select_form) return html(res.app_select_form);
     throw new Error(res.error ?? 'samlResponse returned nothing');
