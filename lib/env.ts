@@ -26,6 +26,11 @@ const schema = z.object({
   SAML_ENTITY_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).default('urn:auth-provision:sp')),
   PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1).max(65535).default(3000),
   APP_DATA_DIR: z.string().min(1).default('.data'),
+  /** Microsoft identity platform and Graph base URLs; tests point them at the fake on 127.0.0.1. */
+  AZURE_LOGIN_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://login.microsoftonline.com')),
+  AZURE_GRAPH_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://graph.microsoft.com')),
+  /** Run the Azure AD sync worker and scheduler in this process (off for CLIs). */
+  SYNC_WORKER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).default('on')),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'APP_DATA_DIR'> & {

@@ -39,6 +39,7 @@ export const eventType = pgEnum('event_type', [
   'person_archived',
   'person_merged',
   'settings_changed',
+  'sync_skipped',
 ]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -255,3 +256,125 @@ export const samlAssertionsSeen = pgTable('saml_assertions_seen', {
   assertionId: text('assertion_id').primaryKey(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * KaseyaOne organizations the partner manages, as KaseyaOne names them, each optionally
+ * mapped to one of our client Accounts (KaseyaOne Settings › Organizations).
+ */
+export const kaseyaOneOrganizations = pgTable(
+  'kaseyaone_organizations',
+  {
+    id: id(),
+    organizationId: orgId(),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    clientAccountId: uuid('client_account_id').references(() => clientAccounts.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('kaseyaone_organizations_org_ext_uq').on(t.organizationId, t.externalId),
+    index('kaseyaone_organizations_org_name_idx').on(t.organizationId, sql`lower(${t.name})`),
+  ],
+);
+
+// ---- Azure AD (Microsoft Entra ID) sync ----
+
+export const azureConnectionStatus = pgEnum('azure_connection_status', ['new', 'connected', 'failed', 'reconnecting', 'paused']);
+export const azureEmailSource = pgEnum('azure_email_source', ['mail', 'user_principal_name', 'other_mails']);
+export const azureRunStatus = pgEnum('azure_run_status', ['running', 'succeeded', 'failed', 'awaiting_confirmation', 'cancelled']);
+
+export const azureConnections = pgTable(
+  'azure_connections',
+  {
+    id: id(),
+    organizationId: orgId(),
+    /** What the admin typed: the tenant's domain name or its id. */
+    tenant: text('tenant').notNull(),
+    /** The tenant's GUID once Microsoft told us (admin consent); rules match on it. */
+    tenantId: text('tenant_id'),
+    applicationId: text('application_id').notNull(),
+    /** AES-256-GCM of the Application Key (lib/crypto/secrets.ts); never leaves the server. */
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    /** Last characters of the key, for the masked display. */
+    secretHint: text('secret_hint').notNull(),
+    status: azureConnectionStatus('status').notNull().default('new'),
+    /** The last failure in words, with its AADSTS code or Graph error code. */
+    statusDetail: text('status_detail'),
+    /** Anti-forgery value for the admin-consent round trip. */
+    consentState: text('consent_state'),
+    consentedAt: timestamp('consented_at', { withTimezone: true }),
+    emailSource: azureEmailSource('email_source').notNull().default('mail'),
+    intervalSeconds: integer('interval_seconds').notNull().default(60),
+    /** Mass-deactivation guard: pause when a run would deactivate more than this share… */
+    guardPercent: integer('guard_percent').notNull().default(20),
+    /** …and at least this many people. */
+    guardMinimum: integer('guard_minimum').notNull().default(10),
+    /** Consecutive failures before the connection waits and reconnects. */
+    maxFailures: integer('max_failures').notNull().default(5),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    reconnectAt: timestamp('reconnect_at', { withTimezone: true }),
+    /** Where the next run resumes: a nextLink mid-round, or the round's deltaLink. Null = full sync. */
+    resumeLink: text('resume_link'),
+    /** True while resumeLink is a nextLink of a full (initial or resync) round. */
+    inFullRound: boolean('in_full_round').notNull().default(false),
+    /** Generation of the current full round: directory users not seen in it are reconciled away. */
+    fullRoundGeneration: integer('full_round_generation').notNull().default(0),
+    lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
+    nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('azure_connections_org_tenant_uq').on(t.organizationId, sql`lower(${t.tenant})`)],
+);
+
+/** The directory as last read: one row per Azure user the connection has seen. */
+export const azureDirectoryUsers = pgTable(
+  'azure_directory_users',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => azureConnections.id, { onDelete: 'cascade' }),
+    objectId: text('object_id').notNull(),
+    organizationId: orgId(),
+    /** The user's selected properties as Graph last sent them. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** Object ids of the mapped groups the user is a (transitive) member of, sorted. */
+    groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
+    removed: boolean('removed').notNull().default(false),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    seenGeneration: integer('seen_generation').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('azure_directory_users_pk').on(t.connectionId, t.objectId),
+    index('azure_directory_users_person_idx').on(t.personId),
+  ],
+);
+
+export const azureSyncRuns = pgTable(
+  'azure_sync_runs',
+  {
+    id: id(),
+    organizationId: orgId(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => azureConnections.id, { onDelete: 'cascade' }),
+    status: azureRunStatus('status').notNull().default('running'),
+    full: boolean('full').notNull().default(false),
+    trigger: text('trigger').notNull().default('schedule'),
+    read: integer('read').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    deactivated: integer('deactivated').notNull().default(0),
+    archived: integer('archived').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    /** Deactivations held back by the mass-deactivation guard: [{ personId, reason }]. */
+    pendingDeactivations: jsonb('pending_deactivations').$type<{ personId: string; objectId: string; reason: string }[]>().notNull().default([]),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('azure_sync_runs_conn_started_idx').on(t.connectionId, t.startedAt)],
+);

@@ -48,7 +48,7 @@ export function diffFields(current: PersonFields, wanted: Partial<PersonFields>,
   for (const [field, after] of Object.entries(wanted) as [PersonField, unknown][]) {
     if (after === undefined || after === null || after === '') continue;
     if (locked.includes(field)) continue;
-    const before = current[field];
+    const before = (current as Record<string, unknown>)[field];
     if (before === after) continue;
     // A change of case alone is not a new email address.
     if (field === 'email' && typeof before === 'string' && String(after).toLowerCase() === before.toLowerCase()) continue;

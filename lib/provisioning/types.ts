@@ -41,7 +41,7 @@ export const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 /** Every person field the core may set. Locks use the same names. */
-export type PersonField = TextField | ReferenceField | 'type' | 'status';
+export type PersonField = TextField | ReferenceField | 'type' | 'status' | 'phoneType';
 
 export type PersonFields = {
   type: PersonType;

@@ -2,13 +2,19 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
+import { azureRuleSchema } from '@/lib/azure/schemas';
 import { mappingRuleSchema, type MappingRuleValues } from './schemas';
+
+export type RuleKind = 'sso' | 'azure';
 
 export type RuleRow = MappingRuleValues & { id: string; createdAt: Date; roleName: string; departmentName: string | null; locationName: string | null; employeeRoleName: string | null };
 export type RuleResult = { ok: true; id: string } | { ok: false; error: string; fieldErrors?: Record<string, string>; notFound?: boolean };
 
-/** SSO mapping rules in precedence order: lowest order first, then oldest. */
-export async function listRules(db: Db, organizationId: string): Promise<RuleRow[]> {
+/**
+ * Mapping rules of one kind in precedence order: lowest order first, then oldest. SSO
+ * rules name an email domain and a group name; Azure AD rules a tenant and a group's object id.
+ */
+export async function listRules(db: Db, organizationId: string, kind: RuleKind = 'sso'): Promise<RuleRow[]> {
   const rows = await db
     .select({ rule: s.mappingRules, roleName: s.securityRoles.name, departmentName: s.departments.name, locationName: s.locations.name, employeeRoleName: s.employeeRoles.name })
     .from(s.mappingRules)
@@ -16,7 +22,7 @@ export async function listRules(db: Db, organizationId: string): Promise<RuleRow
     .leftJoin(s.departments, and(eq(s.departments.id, s.mappingRules.departmentId), eq(s.departments.organizationId, organizationId)))
     .leftJoin(s.locations, and(eq(s.locations.id, s.mappingRules.locationId), eq(s.locations.organizationId, organizationId)))
     .leftJoin(s.employeeRoles, and(eq(s.employeeRoles.id, s.mappingRules.employeeRoleId), eq(s.employeeRoles.organizationId, organizationId)))
-    .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
+    .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, kind)))
     .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt), asc(s.mappingRules.id));
   return rows.map(({ rule: r, ...names }) => ({
     id: r.id,
@@ -41,8 +47,8 @@ const REFS = [
 ] as const;
 
 /** Adds a rule, or edits one of this organization's (another organization's id is not found). Audited. */
-export async function saveRule(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<RuleResult> {
-  const parsed = mappingRuleSchema.safeParse(raw);
+export async function saveRule(db: Db, organizationId: string, actorPersonId: string, raw: unknown, kind: RuleKind = 'sso'): Promise<RuleResult> {
+  const parsed = (kind === 'azure' ? azureRuleSchema : mappingRuleSchema).safeParse(raw);
   if (!parsed.success) return invalidInput(parsed.error);
   const { id, ...values } = parsed.data;
   const fieldErrors: Record<string, string> = {};
@@ -58,12 +64,12 @@ export async function saveRule(db: Db, organizationId: string, actorPersonId: st
     let before: unknown = null;
     let ruleId = id ?? null;
     if (ruleId) {
-      const [existing] = await tx.select().from(s.mappingRules).where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.id, ruleId)));
+      const [existing] = await tx.select().from(s.mappingRules).where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, kind), eq(s.mappingRules.id, ruleId)));
       if (!existing) return { ok: false, error: 'That mapping rule does not exist.', notFound: true } as RuleResult;
       before = pick(existing);
       await tx.update(s.mappingRules).set(values).where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.id, ruleId)));
     } else {
-      const [row] = await tx.insert(s.mappingRules).values({ organizationId, kind: 'sso', ...values }).returning({ id: s.mappingRules.id });
+      const [row] = await tx.insert(s.mappingRules).values({ organizationId, kind, ...values }).returning({ id: s.mappingRules.id });
       ruleId = row!.id;
     }
     await tx.insert(s.provisioningEvents).values({
@@ -73,15 +79,18 @@ export async function saveRule(db: Db, organizationId: string, actorPersonId: st
       actorPersonId,
       ruleId,
       diff: { mappingRule: { before, after: values } },
-      detail: { what: id ? 'mapping_rule.updated' : 'mapping_rule.added' },
+      detail: { what: id ? 'mapping_rule.updated' : 'mapping_rule.added', kind },
     });
     return { ok: true, id: ruleId } as RuleResult;
   });
 }
 
-export async function deleteRule(db: Db, organizationId: string, actorPersonId: string, ruleId: string): Promise<RuleResult> {
+export async function deleteRule(db: Db, organizationId: string, actorPersonId: string, ruleId: string, kind: RuleKind = 'sso'): Promise<RuleResult> {
   return db.transaction(async (tx) => {
-    const [gone] = await tx.delete(s.mappingRules).where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.id, ruleId))).returning();
+    const [gone] = await tx
+      .delete(s.mappingRules)
+      .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, kind), eq(s.mappingRules.id, ruleId)))
+      .returning();
     if (!gone) return { ok: false, error: 'That mapping rule does not exist.', notFound: true } as RuleResult;
     await tx.insert(s.provisioningEvents).values({
       organizationId,
@@ -89,7 +98,7 @@ export async function deleteRule(db: Db, organizationId: string, actorPersonId: 
       source: 'admin',
       actorPersonId,
       diff: { mappingRule: { before: pick(gone), after: null } },
-      detail: { what: 'mapping_rule.deleted' },
+      detail: { what: 'mapping_rule.deleted', kind },
     });
     return { ok: true, id: ruleId } as RuleResult;
   });

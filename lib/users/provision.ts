@@ -190,7 +190,8 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
   };
 }
 
-function existing(p: typeof s.people.$inferSelect): ExistingPerson {
+/** A people row as the decision cores see it. */
+export function existing(p: typeof s.people.$inferSelect): ExistingPerson {
   return {
     id: p.id,
     organizationId: p.organizationId,
@@ -244,7 +245,7 @@ async function countAutoCreated(tx: Tx, organizationId: string): Promise<number>
   return row!.n;
 }
 
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === '23505') return true;
   }

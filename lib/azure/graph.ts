@@ -1,0 +1,208 @@
+// A thin client for the Microsoft identity platform (client-credentials token) and
+// Microsoft Graph (users/delta, group members). Plain fetch, because the official
+// SDKs refuse plain-http endpoints and tests talk to a fake on 127.0.0.1; the login
+// and Graph base URLs are configuration. Wire formats: ../shared/reference/microsoft-graph.md.
+
+export type GraphConfig = {
+  loginUrl: string;
+  graphUrl: string;
+  /** Tenant domain name or id, as the admin typed it. */
+  tenant: string;
+  appId: string;
+  secret: string;
+  fetch?: typeof fetch;
+  /** Waits between retries; tests inject a recorder. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Attempts for one request when Graph throttles or is unavailable. */
+  maxAttempts?: number;
+};
+
+/** A failure an admin can act on: `code` is Graph's error code or `AADSTS<n>`, `message` says it in words. */
+export class GraphError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'GraphError';
+  }
+}
+
+/** The delta token is no good any more (410, syncStateNotFound, resyncRequired): start a full round. */
+export class ResyncRequiredError extends GraphError {
+  constructor(status: number, code: string) {
+    super(`Microsoft Graph asked for a full resync (${status} ${code}).`, status, code);
+    this.name = 'ResyncRequiredError';
+  }
+}
+
+export type DirectoryUser = {
+  id: string;
+  removed: 'changed' | 'deleted' | null;
+  /** The selected properties as sent; absent properties were never set. */
+  data: Record<string, unknown>;
+};
+
+export type DeltaPage = { users: DirectoryUser[]; nextLink: string | null; deltaLink: string | null };
+
+export const USER_SELECT = ['id', 'givenName', 'surname', 'userPrincipalName', 'mail', 'otherMails', 'businessPhones', 'mobilePhone', 'jobTitle', 'accountEnabled'];
+
+const TOKEN_SKEW_MS = 5 * 60_000;
+const RETRYABLE = new Set([429, 503, 504]);
+
+export type GraphClient = ReturnType<typeof createGraphClient>;
+
+export function createGraphClient(cfg: GraphConfig) {
+  const doFetch = cfg.fetch ?? fetch;
+  const sleep = cfg.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = cfg.now ?? Date.now;
+  const maxAttempts = cfg.maxAttempts ?? 6;
+  const loginBase = cfg.loginUrl.replace(/\/$/, '');
+  const graphBase = cfg.graphUrl.replace(/\/$/, '');
+  const graphOrigin = new URL(graphBase).origin;
+  let cached: { token: string; expiresAt: number } | null = null;
+
+  async function token(): Promise<string> {
+    if (cached && cached.expiresAt - TOKEN_SKEW_MS > now()) return cached.token;
+    const body = new URLSearchParams({
+      client_id: cfg.appId,
+      client_secret: cfg.secret,
+      scope: 'https://graph.microsoft.com/.default',
+      grant_type: 'client_credentials',
+    });
+    const url = `${loginBase}/${encodeURIComponent(cfg.tenant)}/oauth2/v2.0/token`;
+    const res = await withRetries(() => doFetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok || typeof json.access_token !== 'string') throw tokenError(res.status, json);
+    const lifetime = Number(json.expires_in ?? 3599) * 1000;
+    cached = { token: json.access_token, expiresAt: now() + lifetime };
+    return cached.token;
+  }
+
+  /** Retries 429/503/504: Retry-After when given (seconds, possibly fractional), else exponential backoff. */
+  async function withRetries(send: () => Promise<Response>): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await send();
+      if (!RETRYABLE.has(res.status) || attempt >= maxAttempts) return res;
+      await res.body?.cancel().catch(() => {});
+      await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+    }
+  }
+
+  async function get(url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    for (let fresh = false; ; fresh = true) {
+      const bearer = await token();
+      const res = await withRetries(() => doFetch(url, { headers: { authorization: `Bearer ${bearer}`, ...headers } }));
+      if (res.ok) return (await res.json()) as Record<string, unknown>;
+      const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+      const code = graphErrorCode(json);
+      // An expired or revoked token: get a new one once.
+      if (res.status === 401 && !fresh) {
+        cached = null;
+        continue;
+      }
+      if (res.status === 410 || code === 'syncStateNotFound' || code === 'resyncRequired') throw new ResyncRequiredError(res.status, code ?? 'Gone');
+      throw graphError(res.status, code, json);
+    }
+  }
+
+  function checkLink(link: string): string {
+    let u: URL;
+    try {
+      u = new URL(link);
+    } catch {
+      throw new GraphError('Microsoft Graph returned a link that is not a URL.', 502, 'untrusted_link');
+    }
+    if (u.origin !== graphOrigin) throw new GraphError(`Microsoft Graph returned a link to ${u.origin}, not ${graphOrigin}; refusing to follow it.`, 502, 'untrusted_link');
+    return link;
+  }
+
+  return {
+    token,
+
+    /** One page of users/delta: the first page of a full round (link null), or the page a stored link points at. */
+    async deltaPage(link: string | null): Promise<DeltaPage> {
+      const url = link ? checkLink(link) : `${graphBase}/v1.0/users/delta?$select=${USER_SELECT.join(',')}`;
+      const json = await get(url);
+      const value = Array.isArray(json.value) ? (json.value as Record<string, unknown>[]) : [];
+      const users: DirectoryUser[] = value
+        .filter((u) => typeof u.id === 'string')
+        .map((u) => {
+          const { id, '@removed': removed, ...data } = u as Record<string, unknown> & { id: string; '@removed'?: { reason?: string } };
+          return { id, removed: removed ? (removed.reason === 'deleted' ? 'deleted' : 'changed') : null, data };
+        });
+      const next = typeof json['@odata.nextLink'] === 'string' ? checkLink(json['@odata.nextLink']) : null;
+      const delta = typeof json['@odata.deltaLink'] === 'string' ? checkLink(json['@odata.deltaLink']) : null;
+      if (!next && !delta) throw new GraphError('Microsoft Graph returned a delta page with neither a nextLink nor a deltaLink.', 502, 'bad_delta_page');
+      return { users, nextLink: next, deltaLink: delta };
+    },
+
+    /** Object ids of every user in the group, nested groups included. */
+    async transitiveUserIds(groupId: string): Promise<string[]> {
+      const ids: string[] = [];
+      let url: string | null = `${graphBase}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`;
+      while (url) {
+        const json = await get(url);
+        for (const m of (json.value as Record<string, unknown>[] | undefined) ?? []) {
+          if (m['@odata.type'] === '#microsoft.graph.user' && typeof m.id === 'string') ids.push(m.id);
+        }
+        url = typeof json['@odata.nextLink'] === 'string' ? checkLink(json['@odata.nextLink']) : null;
+      }
+      return ids;
+    },
+
+    /** Connect's check: a token, and one Graph read that needs the consented permissions. */
+    async verify(): Promise<void> {
+      await get(`${graphBase}/v1.0/users?$top=1&$select=id`);
+    },
+  };
+}
+
+export function retryDelayMs(retryAfter: string | null, attempt: number): number {
+  const seconds = retryAfter === null ? NaN : Number.parseFloat(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 300) * 1000;
+  return Math.min(500 * 2 ** (attempt - 1), 30_000);
+}
+
+function graphErrorCode(json: Record<string, unknown>): string | null {
+  // Branch on the code, walking nested inner errors; never on the message.
+  let e = json.error as Record<string, unknown> | undefined;
+  let code: string | null = null;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && (e.code === 'syncStateNotFound' || e.code === 'resyncRequired' || code === null)) code = e.code;
+    e = (e.innerError ?? e.innererror) as Record<string, unknown> | undefined;
+  }
+  return code;
+}
+
+/** The AADSTS codes an admin can fix, in words. */
+const AADSTS_WORDS: Record<number, string> = {
+  7000215: 'The Application Key is wrong. Paste the secret’s value (not its ID) from Azure › App registrations › Certificates & secrets.',
+  7000222: 'The Application Key has expired. Create a new client secret in Azure and save it here.',
+  700016: 'No application with this Application ID exists in the tenant. Check the Application ID and the Tenant Domain Name.',
+  90002: 'The tenant was not found. Check the Tenant Domain Name (for example contoso.onmicrosoft.com) or use the tenant id.',
+  900023: 'The tenant identifier is not valid. Use the tenant domain name or its id.',
+};
+
+function tokenError(status: number, json: Record<string, unknown>): GraphError {
+  const codes = Array.isArray(json.error_codes) ? (json.error_codes as unknown[]) : [];
+  const fromDescription = /AADSTS(\d+)/.exec(String(json.error_description ?? ''))?.[1];
+  const n = Number(codes[0] ?? fromDescription);
+  if (Number.isFinite(n) && n > 0) {
+    const words = AADSTS_WORDS[n] ?? `Microsoft refused the sign-in (${String(json.error ?? 'error')}).`;
+    return new GraphError(`${words} (AADSTS${n})`, status, `AADSTS${n}`);
+  }
+  if (RETRYABLE.has(status)) return new GraphError(`The Microsoft sign-in service is unavailable (${status}); retrying later.`, status, `http_${status}`);
+  return new GraphError(`Microsoft refused the token request (${status} ${String(json.error ?? '')}).`.replace(' )', ')'), status, String(json.error ?? `http_${status}`));
+}
+
+function graphError(status: number, code: string | null, json: Record<string, unknown>): GraphError {
+  if (status === 403 || code === 'Authorization_RequestDenied') {
+    return new GraphError('Admin consent is missing: the application has no permission to read users and groups. Click Connect and accept as a Global Administrator. (403 Authorization_RequestDenied)', status, code ?? 'Authorization_RequestDenied');
+  }
+  if (RETRYABLE.has(status)) return new GraphError(`Microsoft Graph kept answering ${status} ${code ?? ''}; the sync will retry.`.replace(' ;', ';'), status, code ?? `http_${status}`);
+  void json;
+  return new GraphError(`Microsoft Graph answered ${status}${code ? ` ${code}` : ''}.`, status, code ?? `http_${status}`);
+}

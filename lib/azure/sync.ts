@@ -1,0 +1,569 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/lib/db/client';
+import * as s from '@/lib/db/schema';
+import { getEnv } from '@/lib/env';
+import { open as openSecret } from '@/lib/crypto/secrets';
+import { decideDirectoryUser, type DirectoryContext, type DirectoryPlan, type DirectoryRecord } from '@/lib/provisioning/directory';
+import type { ExistingPerson, MappingRule } from '@/lib/provisioning/types';
+import { existing, isUniqueViolation } from '@/lib/users/provision';
+import { createGraphClient, GraphError, ResyncRequiredError, type DirectoryUser, type GraphClient } from './graph';
+
+// One sync run of one Azure AD connection: read users/delta page by page, decide each
+// user with the directory core, apply each page in one transaction together with the
+// link to resume from, so a crash or kill resumes with nothing lost and nothing
+// applied twice. Deactivations wait until the end of the run, for the mass-deactivation
+// guard. Runs are started by the job queue (lib/azure/worker.ts), one at a time per connection.
+
+export const RECONNECT_DELAY_MS = 120_000;
+
+export type SyncOptions = {
+  trigger?: 'schedule' | 'manual' | 'resume';
+  now?: () => Date;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called after each page is committed (tests use it to kill a run mid-way). */
+  afterPage?: (pageNumber: number) => void | Promise<void>;
+};
+
+export type SyncOutcome =
+  | { status: 'skipped'; reason: 'missing' | 'paused' | 'waiting' | 'not_consented' }
+  | { status: 'succeeded' | 'awaiting_confirmation' | 'failed'; runId: string; error?: string };
+
+type Conn = typeof s.azureConnections.$inferSelect;
+type Pending = { personId: string; objectId: string; reason: string; detail?: string; cancel?: boolean };
+type Counters = { read: number; created: number; updated: number; deactivated: number; archived: number; skipped: number; errors: number };
+
+export async function syncConnection(db: Db, connectionId: string, opts: SyncOptions = {}): Promise<SyncOutcome> {
+  const now = opts.now ?? (() => new Date());
+  const [conn] = await db.select().from(s.azureConnections).where(eq(s.azureConnections.id, connectionId));
+  if (!conn) return { status: 'skipped', reason: 'missing' };
+  if (conn.status === 'paused') return { status: 'skipped', reason: 'paused' };
+  if (!conn.consentedAt) return { status: 'skipped', reason: 'not_consented' };
+  if (conn.reconnectAt && conn.reconnectAt > now()) return { status: 'skipped', reason: 'waiting' };
+
+  // A run that never finished (the process died) or failed hands its held-back deactivations on.
+  const interrupted = await db
+    .update(s.azureSyncRuns)
+    .set({
+      status: 'failed',
+      error: sql`coalesce(${s.azureSyncRuns.error}, 'Interrupted; the next run resumed where it stopped.')`,
+      finishedAt: sql`coalesce(${s.azureSyncRuns.finishedAt}, now())`,
+      pendingDeactivations: [],
+    })
+    .where(and(eq(s.azureSyncRuns.connectionId, conn.id), inArray(s.azureSyncRuns.status, ['running', 'failed']), sql`jsonb_array_length(${s.azureSyncRuns.pendingDeactivations}) > 0 or ${s.azureSyncRuns.status} = 'running'`))
+    .returning({ pending: s.azureSyncRuns.pendingDeactivations });
+  const carried = interrupted.flatMap((r) => r.pending);
+  const [run] = await db
+    .insert(s.azureSyncRuns)
+    .values({ organizationId: conn.organizationId, connectionId: conn.id, trigger: opts.trigger ?? 'schedule', full: conn.resumeLink === null || conn.inFullRound, pendingDeactivations: carried, startedAt: now() })
+    .returning({ id: s.azureSyncRuns.id });
+  const runId = run!.id;
+
+  try {
+    const env = getEnv();
+    const graph = createGraphClient({
+      loginUrl: env.AZURE_LOGIN_URL,
+      graphUrl: env.AZURE_GRAPH_URL,
+      tenant: conn.tenantId ?? conn.tenant,
+      appId: conn.applicationId,
+      secret: openSecret(conn.secretCiphertext, conn.organizationId),
+      fetch: opts.fetch,
+      sleep: opts.sleep,
+      now: () => now().getTime(),
+    });
+    const result = await new Run(db, conn, runId, graph, now, carried, opts).execute();
+    return { status: result, runId };
+  } catch (err) {
+    const message = err instanceof GraphError ? err.message : 'The sync failed unexpectedly; see the server log.';
+    if (!(err instanceof GraphError)) console.error('azure sync failed', { connectionId, runId, err });
+    await recordFailure(db, conn, runId, message, now());
+    return { status: 'failed', runId, error: message };
+  }
+}
+
+async function recordFailure(db: Db, conn: Conn, runId: string, message: string, at: Date) {
+  const failures = conn.consecutiveFailures + 1;
+  const reconnect = failures >= conn.maxFailures;
+  await db.transaction(async (tx) => {
+    await tx.update(s.azureSyncRuns).set({ status: 'failed', error: message, finishedAt: at }).where(eq(s.azureSyncRuns.id, runId));
+    await tx
+      .update(s.azureConnections)
+      .set({
+        status: reconnect ? 'reconnecting' : 'failed',
+        statusDetail: message,
+        consecutiveFailures: reconnect ? 0 : failures,
+        reconnectAt: reconnect ? new Date(at.getTime() + RECONNECT_DELAY_MS) : null,
+        nextSyncAt: reconnect ? new Date(at.getTime() + RECONNECT_DELAY_MS) : new Date(at.getTime() + conn.intervalSeconds * 1000),
+        updatedAt: at,
+      })
+      .where(eq(s.azureConnections.id, conn.id));
+  });
+}
+
+class Run {
+  private counters: Counters = { read: 0, created: 0, updated: 0, deactivated: 0, archived: 0, skipped: 0, errors: 0 };
+  private pending = new Map<string, Pending>();
+  private seen = new Set<string>();
+  private ctx!: DirectoryContext;
+  private membership = new Map<string, string[]>();
+  private generation: number;
+  private full: boolean;
+
+  constructor(
+    private db: Db,
+    private conn: Conn,
+    private runId: string,
+    private graph: GraphClient,
+    private now: () => Date,
+    carried: Pending[],
+    private opts: SyncOptions,
+  ) {
+    for (const p of carried) this.fold(p);
+    this.full = conn.resumeLink === null || conn.inFullRound;
+    this.generation = conn.fullRoundGeneration;
+  }
+
+  async execute(): Promise<'succeeded' | 'awaiting_confirmation'> {
+    this.ctx = await loadDirectoryContext(this.db, this.conn);
+    await this.loadMembership();
+    let link = this.conn.resumeLink;
+    if (link === null) await this.startFullRound();
+    let resyncs = 0;
+    for (let page = 1; ; page++) {
+      let result;
+      try {
+        result = await this.graph.deltaPage(link);
+      } catch (err) {
+        if (!(err instanceof ResyncRequiredError) || resyncs++ > 0) throw err;
+        await this.startFullRound();
+        link = null;
+        continue;
+      }
+      await this.applyPage(result.users, result.nextLink ?? result.deltaLink!, result.deltaLink !== null);
+      await this.opts.afterPage?.(page);
+      if (result.deltaLink) break;
+      link = result.nextLink;
+    }
+    await this.membershipPass();
+    return this.finish();
+  }
+
+  private async startFullRound() {
+    this.full = true;
+    this.generation += 1;
+    await this.db
+      .update(s.azureConnections)
+      .set({ resumeLink: null, inFullRound: true, fullRoundGeneration: this.generation })
+      .where(eq(s.azureConnections.id, this.conn.id));
+    await this.db.update(s.azureSyncRuns).set({ full: true }).where(eq(s.azureSyncRuns.id, this.runId));
+  }
+
+  /** Members of the groups the mapping rules name, nested groups included. */
+  private async loadMembership() {
+    const groups = [...new Set(this.ctx.rules.map((r) => r.securityGroup).filter((g): g is string => g !== null))];
+    for (const group of groups) {
+      for (const userId of await this.graph.transitiveUserIds(group)) {
+        const list = this.membership.get(userId);
+        if (list) list.push(group.toLowerCase());
+        else this.membership.set(userId, [group.toLowerCase()]);
+      }
+    }
+    for (const list of this.membership.values()) list.sort();
+  }
+
+  private groupsOf(objectId: string): string[] {
+    return this.membership.get(objectId) ?? [];
+  }
+
+  /** One delta page: decisions, writes and the resume link, in one transaction. */
+  private async applyPage(users: DirectoryUser[], resumeLink: string, endOfRound: boolean) {
+    // The same user can repeat within a page; the last state wins.
+    const byId = new Map<string, DirectoryRecord>();
+    for (const u of users) byId.set(u.id, { objectId: u.id, data: u.data, removed: u.removed !== null, groups: this.groupsOf(u.id) });
+    const records = [...byId.values()];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction(async (tx) => {
+          const counters = await this.applyRecords(tx, records, { storeData: true });
+          const set: Partial<Conn> = { resumeLink, updatedAt: this.now() };
+          if (endOfRound && this.full) {
+            await this.reconcile(tx);
+            set.inFullRound = false;
+          }
+          await tx.update(s.azureConnections).set(set).where(eq(s.azureConnections.id, this.conn.id));
+          await this.saveProgress(tx, counters, users.length);
+        });
+        break;
+      } catch (err) {
+        // Someone else (an SSO login) created the same email meanwhile: decide the page again.
+        if (attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+    for (const r of records) this.seen.add(r.objectId);
+  }
+
+  private newPending: Pending[] = [];
+
+  private fold(p: Pending) {
+    if (p.cancel) this.pending.delete(p.personId);
+    else this.pending.set(p.personId, p);
+  }
+
+  private hold(p: Pending) {
+    this.fold(p);
+    this.newPending.push(p);
+  }
+
+  private async saveProgress(tx: Tx, c: Counters, read: number) {
+    const pending = this.newPending;
+    this.newPending = [];
+    await tx
+      .update(s.azureSyncRuns)
+      .set({
+        read: sql`${s.azureSyncRuns.read} + ${read}`,
+        created: sql`${s.azureSyncRuns.created} + ${c.created}`,
+        updated: sql`${s.azureSyncRuns.updated} + ${c.updated}`,
+        archived: sql`${s.azureSyncRuns.archived} + ${c.archived}`,
+        skipped: sql`${s.azureSyncRuns.skipped} + ${c.skipped}`,
+        errors: sql`${s.azureSyncRuns.errors} + ${c.errors}`,
+        ...(pending.length ? { pendingDeactivations: sql`${s.azureSyncRuns.pendingDeactivations} || ${JSON.stringify(pending)}::jsonb` } : {}),
+      })
+      .where(eq(s.azureSyncRuns.id, this.runId));
+    this.counters.read += read;
+    for (const k of ['created', 'updated', 'archived', 'skipped', 'errors'] as const) this.counters[k] += c[k];
+  }
+
+  /**
+   * Decide and write a batch of directory users. `storeData` (delta pages) also stores
+   * what Graph sent; the membership pass reuses the stored data.
+   */
+  private async applyRecords(tx: Tx, records: DirectoryRecord[], { storeData }: { storeData: boolean }): Promise<Counters> {
+    const c: Counters = { read: 0, created: 0, updated: 0, deactivated: 0, archived: 0, skipped: 0, errors: 0 };
+    if (!records.length) return c;
+    const { organizationId } = this.conn;
+    const tenantId = this.ctx.tenantId;
+    await this.ensureJobTitles(tx, records);
+
+    const ids = records.map((r) => r.objectId);
+    const linkedRows = await tx
+      .select({ person: s.people, externalId: s.personIdentities.externalId })
+      .from(s.personIdentities)
+      .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
+      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), inArray(s.personIdentities.externalId, ids)));
+    const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
+    const emails = records.map((r) => mappedEmail(this.ctx, r)).filter((e): e is string => e !== null);
+    const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) in ${emails}`) : [];
+    const byEmail = new Map(emailRows.map((p) => [p.email.toLowerCase(), withPhoneType(p)]));
+
+    const creates: { record: DirectoryRecord; plan: Extract<DirectoryPlan, { kind: 'create' | 'archive' }> }[] = [];
+    const events: (typeof s.provisioningEvents.$inferInsert)[] = [];
+    const links: (typeof s.personIdentities.$inferInsert)[] = [];
+    const writes: Promise<unknown>[] = [];
+    const personOf = new Map<string, string | null>();
+    const claimed = new Set<string>();
+    const base = { organizationId, source: 'azure' as const };
+
+    for (const r of records) {
+      const email = mappedEmail(this.ctx, r);
+      let plan = decideDirectoryUser(this.ctx, r, linked.get(r.objectId) ?? null, email ? (byEmail.get(email) ?? null) : null);
+      // Two directory users with one email in one batch: the first one gets it.
+      if ((plan.kind === 'create' || plan.kind === 'archive') && claimed.has(plan.record.email.toLowerCase())) {
+        plan = { kind: 'skip', reason: 'email_conflict', detail: `Another Azure AD user in this tenant also has ${plan.record.email}.`, personId: null };
+      }
+      const detail = { runId: this.runId, objectId: r.objectId };
+      switch (plan.kind) {
+        case 'skip': {
+          personOf.set(r.objectId, plan.personId);
+          if (plan.reason === 'unchanged' || plan.reason === 'not_linked') break;
+          c.skipped++;
+          events.push({ ...base, type: 'sync_skipped', reasonCode: plan.reason, personId: plan.personId, detail: { ...detail, detail: plan.detail } });
+          break;
+        }
+        case 'deactivate':
+          personOf.set(r.objectId, plan.personId);
+          this.hold({ personId: plan.personId, objectId: r.objectId, reason: plan.reason, detail: plan.detail });
+          break;
+        case 'create':
+        case 'archive':
+          claimed.add(plan.record.email.toLowerCase());
+          creates.push({ record: r, plan });
+          break;
+        case 'update': {
+          personOf.set(r.objectId, plan.personId);
+          if (this.pending.has(plan.personId)) this.hold({ personId: plan.personId, objectId: r.objectId, reason: '', cancel: true });
+          if (plan.link) {
+            links.push({ organizationId, personId: plan.personId, source: 'azure', scope: tenantId, externalId: r.objectId });
+            events.push({ ...base, type: 'person_merged', personId: plan.personId, ruleId: plan.ruleId, diff: plan.changes as never, detail: { ...detail, detail: 'Matched by email and linked to the Azure AD user.' } });
+          }
+          if (Object.keys(plan.changes).length) {
+            const set: Record<string, unknown> = { updatedAt: this.now() };
+            for (const [f, ch] of Object.entries(plan.changes)) set[f] = ch!.after;
+            writes.push(tx.update(s.people).set(set).where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, plan.personId))));
+            if (!plan.link) events.push({ ...base, type: plan.changes.status ? 'person_reactivated' : 'person_updated', personId: plan.personId, ruleId: plan.ruleId, diff: plan.changes as never, detail });
+            c.updated++;
+          }
+          break;
+        }
+      }
+    }
+
+    // Archives first: they free the email the new record takes.
+    for (const { record, plan } of creates) {
+      if (plan.kind !== 'archive') continue;
+      const set: Record<string, unknown> = { updatedAt: this.now() };
+      for (const [f, ch] of Object.entries(plan.archive)) set[f] = ch!.after;
+      writes.push(tx.update(s.people).set(set).where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, plan.personId))));
+      events.push({ ...base, type: 'person_archived', personId: plan.personId, ruleId: plan.ruleId, diff: plan.archive as never, detail: { runId: this.runId, objectId: record.objectId, detail: `The mapping rules now make this person a ${plan.record.type}; archived and a new ${plan.record.type} created.` } });
+      c.archived++;
+    }
+    await Promise.all(writes);
+    if (creates.length) {
+      const rows = await tx
+        .insert(s.people)
+        .values(creates.map(({ plan }) => ({ organizationId, ...plan.record, source: 'azure_ad' as const, createdAt: this.now(), updatedAt: this.now() })))
+        .returning({ id: s.people.id });
+      const moved: string[] = [];
+      creates.forEach(({ record, plan }, i) => {
+        const personId = rows[i]!.id;
+        personOf.set(record.objectId, personId);
+        if (plan.kind === 'archive' && linked.has(record.objectId)) moved.push(record.objectId);
+        else links.push({ organizationId, personId, source: 'azure', scope: tenantId, externalId: record.objectId });
+        events.push({ ...base, type: 'person_created', personId, ruleId: plan.ruleId, diff: plan.changes as never, detail: { runId: this.runId, objectId: record.objectId } });
+        c.created++;
+        if (plan.kind === 'archive') {
+          // The Azure link follows the new record; the archived one keeps everything else.
+          writes.push(
+            tx
+              .update(s.personIdentities)
+              .set({ personId })
+              .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, record.objectId))),
+          );
+        }
+      });
+    }
+    const tail: Promise<unknown>[] = [...writes.splice(0)];
+    if (links.length) tail.push(tx.insert(s.personIdentities).values(links).onConflictDoNothing());
+    if (events.length) tail.push(tx.insert(s.provisioningEvents).values(events));
+    if (storeData) {
+      tail.push(
+        tx
+          .insert(s.azureDirectoryUsers)
+          .values(
+            records.map((r) => ({
+              connectionId: this.conn.id,
+              objectId: r.objectId,
+              organizationId,
+              data: r.data,
+              groups: r.groups,
+              removed: r.removed,
+              personId: personOf.get(r.objectId) ?? null,
+              seenGeneration: this.generation,
+              updatedAt: this.now(),
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [s.azureDirectoryUsers.connectionId, s.azureDirectoryUsers.objectId],
+            set: {
+              data: sql`excluded.data`,
+              groups: sql`excluded.groups`,
+              removed: sql`excluded.removed`,
+              personId: sql`coalesce(excluded.person_id, ${s.azureDirectoryUsers.personId})`,
+              seenGeneration: sql`excluded.seen_generation`,
+              updatedAt: sql`excluded.updated_at`,
+            },
+          }),
+      );
+    } else {
+      for (const r of records) {
+        tail.push(
+          tx
+            .update(s.azureDirectoryUsers)
+            .set({ groups: r.groups, personId: sql`coalesce(${personOf.get(r.objectId) ?? null}::uuid, ${s.azureDirectoryUsers.personId})`, updatedAt: this.now() })
+            .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), eq(s.azureDirectoryUsers.objectId, r.objectId))),
+        );
+      }
+    }
+    await Promise.all(tail);
+    return c;
+  }
+
+  /** Job titles Azure AD names that the organization does not have yet are added to its lookup. */
+  private async ensureJobTitles(tx: Tx, records: DirectoryRecord[]) {
+    const missing = new Map<string, string>();
+    for (const r of records) {
+      const t = typeof r.data.jobTitle === 'string' ? r.data.jobTitle.trim() : '';
+      if (t && !this.ctx.jobTitles[t.toLowerCase()]) missing.set(t.toLowerCase(), t);
+    }
+    if (!missing.size) return;
+    await tx
+      .insert(s.jobTitles)
+      .values([...missing.values()].map((name) => ({ organizationId: this.conn.organizationId, name })))
+      .onConflictDoNothing();
+    const rows = await tx
+      .select({ id: s.jobTitles.id, name: s.jobTitles.name })
+      .from(s.jobTitles)
+      .where(and(eq(s.jobTitles.organizationId, this.conn.organizationId), sql`lower(${s.jobTitles.name}) in ${[...missing.keys()]}`));
+    for (const row of rows) this.ctx.jobTitles[row.name.toLowerCase()] = row.id;
+  }
+
+  /** End of a full round: linked users Azure AD no longer returned are treated as removed. */
+  private async reconcile(tx: Tx) {
+    const gone = await tx
+      .update(s.azureDirectoryUsers)
+      .set({ removed: true, updatedAt: this.now() })
+      .where(
+        and(
+          eq(s.azureDirectoryUsers.connectionId, this.conn.id),
+          eq(s.azureDirectoryUsers.removed, false),
+          sql`${s.azureDirectoryUsers.seenGeneration} < ${this.generation}`,
+        ),
+      )
+      .returning({ objectId: s.azureDirectoryUsers.objectId, personId: s.azureDirectoryUsers.personId });
+    for (const g of gone) {
+      if (g.personId && g.personId !== this.ctx.rootPersonId) {
+        this.hold({ personId: g.personId, objectId: g.objectId, reason: 'azure_removed', detail: 'Not in Azure AD any more (found by a full resync).' });
+      }
+    }
+  }
+
+  /** Users whose mapped-group membership changed without any change to the user object. */
+  private async membershipPass() {
+    const rows = await this.db
+      .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data, groups: s.azureDirectoryUsers.groups })
+      .from(s.azureDirectoryUsers)
+      .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), eq(s.azureDirectoryUsers.removed, false)));
+    const changed: DirectoryRecord[] = [];
+    for (const row of rows) {
+      if (this.seen.has(row.objectId)) continue;
+      const groups = this.groupsOf(row.objectId);
+      if (groups.join(',') !== [...row.groups].sort().join(',')) changed.push({ objectId: row.objectId, data: row.data, removed: false, groups });
+    }
+    for (let i = 0; i < changed.length; i += 500) {
+      const batch = changed.slice(i, i + 500);
+      await this.db.transaction(async (tx) => {
+        const counters = await this.applyRecords(tx, batch, { storeData: false });
+        await this.saveProgress(tx, counters, 0);
+      });
+    }
+  }
+
+  /** Held-back deactivations: applied now, or the run waits for an admin when there are too many. */
+  private async finish(): Promise<'succeeded' | 'awaiting_confirmation'> {
+    const at = this.now();
+    const pending = [...this.pending.values()];
+    if (pending.length && (await exceedsGuard(this.db, this.conn, pending.length))) {
+      await this.db.transaction(async (tx) => {
+        await tx
+          .update(s.azureSyncRuns)
+          .set({ status: 'awaiting_confirmation', pendingDeactivations: pending })
+          .where(eq(s.azureSyncRuns.id, this.runId));
+        await tx
+          .update(s.azureConnections)
+          .set({ status: 'paused', statusDetail: `This run would deactivate ${pending.length} people; an admin must confirm.`, lastSyncAt: at, nextSyncAt: null, consecutiveFailures: 0, updatedAt: at })
+          .where(eq(s.azureConnections.id, this.conn.id));
+      });
+      return 'awaiting_confirmation';
+    }
+    await this.db.transaction(async (tx) => {
+      const deactivated = await applyDeactivations(tx, this.conn, this.runId, pending, at);
+      await tx
+        .update(s.azureSyncRuns)
+        .set({ status: 'succeeded', deactivated, pendingDeactivations: [], finishedAt: at })
+        .where(eq(s.azureSyncRuns.id, this.runId));
+      await tx
+        .update(s.azureConnections)
+        .set({ status: 'connected', statusDetail: null, lastSyncAt: at, nextSyncAt: new Date(at.getTime() + this.conn.intervalSeconds * 1000), consecutiveFailures: 0, reconnectAt: null, updatedAt: at })
+        .where(eq(s.azureConnections.id, this.conn.id));
+    });
+    return 'succeeded';
+  }
+}
+
+/** More than guardPercent of the connection's active people, and at least guardMinimum. */
+async function exceedsGuard(db: Db | Tx, conn: Conn, count: number): Promise<boolean> {
+  if (count < conn.guardMinimum) return false;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(s.azureDirectoryUsers)
+    .innerJoin(s.people, eq(s.people.id, s.azureDirectoryUsers.personId))
+    .where(and(eq(s.azureDirectoryUsers.connectionId, conn.id), eq(s.people.status, 'active')));
+  return count * 100 > conn.guardPercent * row!.n;
+}
+
+export async function applyDeactivations(tx: Tx, conn: Conn, runId: string, pending: Pending[], at: Date): Promise<number> {
+  if (!pending.length) return 0;
+  const ids = pending.map((p) => p.personId);
+  const rows = await tx
+    .update(s.people)
+    .set({ status: 'inactive', updatedAt: at })
+    .where(and(eq(s.people.organizationId, conn.organizationId), inArray(s.people.id, ids), eq(s.people.status, 'active'), sql`not ('status' = any(${s.people.lockedFields}))`))
+    .returning({ id: s.people.id });
+  const done = new Set(rows.map((r) => r.id));
+  const events = pending
+    .filter((p) => done.has(p.personId))
+    .map((p) => ({
+      organizationId: conn.organizationId,
+      type: 'person_deactivated' as const,
+      source: 'azure',
+      reasonCode: p.reason,
+      personId: p.personId,
+      diff: { status: { before: 'active', after: 'inactive' } },
+      detail: { runId, objectId: p.objectId, detail: p.detail ?? '' },
+    }));
+  for (let i = 0; i < events.length; i += 1000) await tx.insert(s.provisioningEvents).values(events.slice(i, i + 1000));
+  return done.size;
+}
+
+function withPhoneType(p: typeof s.people.$inferSelect): ExistingPerson & { phoneType: typeof p.phoneType } {
+  return { ...existing(p), phoneType: p.phoneType };
+}
+
+function mappedEmail(ctx: DirectoryContext, r: DirectoryRecord): string | null {
+  if (r.removed) return null;
+  const d = r.data;
+  const raw = ctx.emailSource === 'mail' ? d.mail : ctx.emailSource === 'user_principal_name' ? d.userPrincipalName : Array.isArray(d.otherMails) ? d.otherMails[0] : null;
+  return typeof raw === 'string' && raw.includes('@') ? raw.trim().toLowerCase() : null;
+}
+
+/** Rules, defaults and lookups for one connection's decisions. */
+export async function loadDirectoryContext(db: Db | Tx, conn: Conn): Promise<DirectoryContext> {
+  const [org] = await db
+    .select({ rootPersonId: s.organizations.rootPersonId, settings: s.provisioningSettings })
+    .from(s.organizations)
+    .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
+    .where(eq(s.organizations.id, conn.organizationId));
+  const st = org?.settings;
+  const tenantId = (conn.tenantId ?? conn.tenant).toLowerCase();
+  const tenantNames = new Set([conn.tenant.toLowerCase(), tenantId]);
+  const rules: MappingRule[] = (
+    await db
+      .select()
+      .from(s.mappingRules)
+      .where(and(eq(s.mappingRules.organizationId, conn.organizationId), eq(s.mappingRules.kind, 'azure')))
+      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt))
+  )
+    // A rule may name the tenant by domain or by id; either means this connection.
+    .filter((r) => r.domain === null || tenantNames.has(r.domain.toLowerCase()))
+    .map((r) => ({ ...r, domain: r.domain === null ? null : tenantId }));
+  const titles = await db.select({ id: s.jobTitles.id, name: s.jobTitles.name }).from(s.jobTitles).where(eq(s.jobTitles.organizationId, conn.organizationId));
+  return {
+    organizationId: conn.organizationId,
+    tenantId,
+    rootPersonId: org?.rootPersonId ?? null,
+    emailSource: conn.emailSource,
+    defaultPhoneType: st?.defaultPhoneType ?? 'office',
+    defaults: {
+      departmentId: st?.defaultDepartmentId ?? null,
+      locationId: st?.defaultLocationId ?? null,
+      managerId: st?.defaultManagerId ?? null,
+      jobTitleId: st?.defaultJobTitleId ?? null,
+      employmentTypeId: st?.defaultEmploymentTypeId ?? null,
+      securityRoleId: st?.defaultSecurityRoleId ?? null,
+      employeeRoleId: st?.defaultEmployeeRoleId ?? null,
+      clientAccountId: st?.defaultClientAccountId ?? null,
+    },
+    rules,
+    jobTitles: Object.fromEntries(titles.map((t) => [t.name.toLowerCase(), t.id])),
+  };
+}

@@ -1,0 +1,376 @@
+import { spawn } from 'node:child_process';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decidePausedRun, listConnections, saveConnection, verifyConnection } from '@/lib/azure/connections';
+import { RECONNECT_DELAY_MS, syncConnection } from '@/lib/azure/sync';
+import * as s from '@/lib/db/schema';
+import { seedDemo } from '@/lib/db/seed';
+import { getEnv } from '@/lib/env';
+import { startFakeGraph, type FakeGraph } from '@/e2e/graph/fake-graph';
+import { APP_ID, azureRule, connect, connection, consentRoundTrip, guid, pointAzureAt, SECRET, tenant } from './azure-fixture';
+import { testDb } from './db';
+
+const { db } = testDb();
+let fake: FakeGraph;
+let acme = '';
+let actor = '';
+const role: Record<string, string> = {};
+
+beforeAll(async () => {
+  fake = await startFakeGraph({ pageSize: 5, memberPageSize: 4 });
+  pointAzureAt(fake);
+  await seedDemo(db);
+  const [org] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme'));
+  acme = org!.id;
+  actor = org!.rootPersonId!;
+  for (const r of await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme))) role[r.name] = r.id;
+});
+afterAll(() => fake?.stop());
+
+const noWait = async () => {};
+const sync = (id: string, opts: Parameters<typeof syncConnection>[2] = {}) => syncConnection(db, id, { sleep: noWait, ...opts });
+const personByEmail = async (email: string) => (await db.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${email})`))[0];
+const eventsOf = (personId: string) => db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, personId)).orderBy(s.provisioningEvents.createdAt);
+
+/** A tenant with an Employees group (nested Support group inside) and a Contacts group, and rules for both. */
+async function scenario(name: string, extra: Record<string, unknown> = {}) {
+  const t = await tenant(fake, name);
+  const groups = { employees: guid(), support: guid(), contacts: guid() };
+  await fake.addGroup(t.tenantId, { id: groups.employees, displayName: 'Employees' });
+  await fake.addGroup(t.tenantId, { id: groups.support, displayName: 'Support' });
+  await fake.addGroup(t.tenantId, { id: groups.contacts, displayName: 'Contacts' });
+  await fake.addMember(t.tenantId, groups.employees, groups.support);
+  const conn = await connect(db, acme, actor, { tenant: t.domain, ...extra });
+  expect(conn.consent).toMatchObject({ ok: true });
+  await azureRule(db, acme, actor, { tenant: t.domain, group: groups.employees, userType: 'employee', roleId: role['Technician']!, position: 20 });
+  await azureRule(db, acme, actor, { tenant: t.tenantId, group: groups.contacts, userType: 'contact', roleId: role['Client Portal']! ?? role['Technician']!, position: 30 });
+  return { t, groups, connectionId: conn.id };
+}
+
+describe('Azure AD sync against the fake Microsoft Graph', () => {
+  it('seed 003: creates employees and contacts from mapped groups (nested groups count), maps the fields, skips users no rule covers', async () => {
+    const { t, groups, connectionId } = await scenario('create');
+    const ann = t.user('Ann', 'Direct', { jobTitle: 'Dispatcher', businessPhones: ['+1 555 0100'] });
+    const ben = t.user('Ben', 'Nested');
+    const cat = t.user('Cat', 'Client', { businessPhones: ['+1 555 0199'] });
+    const dan = t.user('Dan', 'Nogroup');
+    const eve = t.user('Eve', 'Upn', { mail: null });
+    await fake.upsertUsers(t.tenantId, [ann, ben, cat, dan, eve]);
+    await fake.addMember(t.tenantId, groups.employees, ann.id);
+    await fake.addMember(t.tenantId, groups.support, ben.id);
+    await fake.addMember(t.tenantId, groups.contacts, cat.id);
+    await fake.addMember(t.tenantId, groups.employees, eve.id);
+
+    const out = await sync(connectionId);
+    expect(out.status).toBe('succeeded');
+
+    const a = (await personByEmail(ann.mail!))!;
+    expect(a).toMatchObject({ type: 'employee', status: 'active', source: 'azure_ad', firstName: 'Ann', lastName: 'Direct', username: 'ann.direct', phone: '+1 555 0100', phoneType: 'office', securityRoleId: role['Technician'] });
+    const [title] = await db.select().from(s.jobTitles).where(eq(s.jobTitles.id, a.jobTitleId!));
+    expect(title!.name).toBe('Dispatcher');
+    expect(await personByEmail(ben.mail!)).toMatchObject({ type: 'employee', firstName: 'Ben' });
+    const settings = (await db.select().from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, acme)))[0];
+    expect(await personByEmail(cat.mail!)).toMatchObject({ type: 'contact', phone: '+1 555 0199', phoneType: settings?.defaultPhoneType ?? 'office' });
+    expect(await personByEmail(dan.mail!)).toBeUndefined();
+    // Azure AD Email (mail) is empty for Eve: skipped with a reason, not created under another address.
+    expect(await personByEmail(eve.userPrincipalName)).toBeUndefined();
+
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
+    expect(run).toMatchObject({ status: 'succeeded', read: 5, created: 3, skipped: 2, deactivated: 0, errors: 0 });
+    const skips = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'sync_skipped'), sql`${s.provisioningEvents.detail}->>'runId' = ${run!.id}`));
+    expect(skips.map((e) => e.reasonCode).sort()).toEqual(['missing_email', 'no_matching_rule']);
+    const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, a.id));
+    expect(link).toMatchObject({ source: 'azure', scope: t.tenantId, externalId: ann.id });
+    expect((await connection(db, connectionId)).status).toBe('connected');
+  });
+
+  it('email source: Microsoft Account Email (userPrincipalName) and External AD Email (first otherMails)', async () => {
+    const upn = await scenario('upnsrc', { emailSource: 'user_principal_name' });
+    const u1 = upn.t.user('Fay', 'Principal', { mail: null });
+    await fake.upsertUser(upn.t.tenantId, u1);
+    await fake.addMember(upn.t.tenantId, upn.groups.employees, u1.id);
+    await sync(upn.connectionId);
+    expect(await personByEmail(u1.userPrincipalName)).toMatchObject({ firstName: 'Fay' });
+
+    const ext = await scenario('extsrc', { emailSource: 'other_mails' });
+    const u2 = ext.t.user('Gus', 'External', { otherMails: ['gus@partner.example', 'gus2@partner.example'] });
+    await fake.upsertUser(ext.t.tenantId, u2);
+    await fake.addMember(ext.t.tenantId, ext.groups.employees, u2.id);
+    await sync(ext.connectionId);
+    expect(await personByEmail('gus@partner.example')).toMatchObject({ firstName: 'Gus' });
+  });
+
+  it('merges with an existing person by email (any case): id kept, Azure id linked, no duplicate', async () => {
+    const { t, groups, connectionId } = await scenario('merge');
+    const [local] = await db.insert(s.people).values({ organizationId: acme, type: 'employee', email: 'HAL.Local@merge.example', firstName: 'Hal', lastName: 'Old' }).returning();
+    const hal = t.user('Hal', 'Local');
+    await fake.upsertUser(t.tenantId, hal);
+    await fake.addMember(t.tenantId, groups.employees, hal.id);
+    await sync(connectionId);
+    const rows = await db.select().from(s.people).where(sql`lower(${s.people.email}) = 'hal.local@merge.example'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: local!.id, lastName: 'Local', email: 'HAL.Local@merge.example' });
+    expect((await eventsOf(local!.id)).map((e) => e.type)).toContain('person_merged');
+    const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, local!.id));
+    expect(link!.externalId).toBe(hal.id);
+  });
+
+  it('local edits stay until the user changes in Azure AD; then mapped fields are overwritten, locked ones kept', async () => {
+    const { t, groups, connectionId } = await scenario('edits');
+    const ivy = t.user('Ivy', 'Azure', { jobTitle: 'Engineer' });
+    await fake.upsertUser(t.tenantId, ivy);
+    await fake.addMember(t.tenantId, groups.employees, ivy.id);
+    await sync(connectionId);
+    const p = (await personByEmail(ivy.mail!))!;
+    await db.update(s.people).set({ firstName: 'Ivy (local)', lastName: 'Local edit', lockedFields: ['lastName'] }).where(eq(s.people.id, p.id));
+
+    await sync(connectionId); // nothing changed in Azure AD
+    expect(await personByEmail(ivy.mail!)).toMatchObject({ firstName: 'Ivy (local)', lastName: 'Local edit' });
+
+    await fake.upsertUser(t.tenantId, { ...ivy, surname: 'Azure2', jobTitle: 'Lead Engineer' });
+    await sync(connectionId);
+    const after = (await personByEmail(ivy.mail!))!;
+    expect(after).toMatchObject({ firstName: 'Ivy', lastName: 'Local edit' });
+    const [title] = await db.select().from(s.jobTitles).where(eq(s.jobTitles.id, after.jobTitleId!));
+    expect(title!.name).toBe('Lead Engineer');
+    const updated = (await eventsOf(p.id)).filter((e) => e.type === 'person_updated').at(-1)!;
+    expect(updated.diff).toMatchObject({ firstName: { before: 'Ivy (local)', after: 'Ivy' } });
+    expect(updated.diff).not.toHaveProperty('lastName');
+  });
+
+  it('@removed → deactivated, never deleted; disabled account → deactivated; restored → active again', async () => {
+    const { t, groups, connectionId } = await scenario('remove');
+    const [jay, kim, lee] = [t.user('Jay', 'Soft'), t.user('Kim', 'Hard'), t.user('Lee', 'Off')];
+    await fake.upsertUsers(t.tenantId, [jay, kim, lee]);
+    for (const u of [jay, kim, lee]) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await sync(connectionId);
+    await fake.deleteUser(t.tenantId, jay.id);
+    await fake.deleteUser(t.tenantId, kim.id, { permanent: true });
+    await fake.upsertUser(t.tenantId, { ...lee, accountEnabled: false });
+    await sync(connectionId);
+    for (const u of [jay, kim, lee]) expect(await personByEmail(u.mail!)).toMatchObject({ status: 'inactive' });
+    const reasons = await db
+      .select({ reason: s.provisioningEvents.reasonCode })
+      .from(s.provisioningEvents)
+      .where(and(eq(s.provisioningEvents.type, 'person_deactivated'), sql`${s.provisioningEvents.detail}->>'objectId' in (${jay.id}, ${kim.id}, ${lee.id})`));
+    expect(reasons.map((r) => r.reason).sort()).toEqual(['azure_disabled', 'azure_removed', 'azure_removed']);
+
+    await fake.upsertUser(t.tenantId, jay); // restored from deleted items
+    await fake.addMember(t.tenantId, groups.employees, jay.id);
+    await sync(connectionId);
+    expect(await personByEmail(jay.mail!)).toMatchObject({ status: 'active' });
+  });
+
+  it('no matching rule → no access: a user leaving every mapped group is deactivated; the root user is exempt', async () => {
+    const { t, groups, connectionId } = await scenario('norule');
+    const mia = t.user('Mia', 'Leaver');
+    const [root] = await db.select().from(s.people).where(eq(s.people.id, actor));
+    const rootUser = { ...t.user('Root', 'User'), mail: root!.email };
+    await fake.upsertUsers(t.tenantId, [mia, rootUser]);
+    await fake.addMember(t.tenantId, groups.employees, mia.id);
+    await sync(connectionId);
+    expect(await personByEmail(mia.mail!)).toMatchObject({ status: 'active' });
+    expect(await personByEmail(root!.email)).toMatchObject({ id: actor, status: 'active', securityRoleId: root!.securityRoleId });
+
+    await fake.removeMember(t.tenantId, groups.employees, mia.id); // membership only: the user object is unchanged
+    await fake.deleteUser(t.tenantId, rootUser.id);
+    await sync(connectionId);
+    expect(await personByEmail(mia.mail!)).toMatchObject({ status: 'inactive' });
+    expect(await personByEmail(root!.email)).toMatchObject({ status: 'active' });
+  });
+
+  it('an employee the rules now make a contact is archived (…_Archived) keeping its links; a contact is created', async () => {
+    const { t, groups, connectionId } = await scenario('archive');
+    const ned = t.user('Ned', 'Mover');
+    await fake.upsertUser(t.tenantId, ned);
+    await fake.addMember(t.tenantId, groups.employees, ned.id);
+    await sync(connectionId);
+    const employee = (await personByEmail(ned.mail!))!;
+    await db.insert(s.personIdentities).values({ organizationId: acme, personId: employee.id, source: 'sso', scope: 'okta', externalId: 'ned-sso' });
+
+    await fake.removeMember(t.tenantId, groups.employees, ned.id);
+    await fake.addMember(t.tenantId, groups.contacts, ned.id);
+    await sync(connectionId);
+    const [archived] = await db.select().from(s.people).where(eq(s.people.id, employee.id));
+    expect(archived).toMatchObject({ status: 'archived', type: 'employee', email: `${ned.mail}_Archived`, username: 'ned.mover_Archived' });
+    const contact = (await personByEmail(ned.mail!))!;
+    expect(contact).toMatchObject({ type: 'contact', status: 'active', firstName: 'Ned' });
+    expect(contact.id).not.toBe(employee.id);
+    const links = await db.select().from(s.personIdentities).where(sql`${s.personIdentities.personId} in (${employee.id}, ${contact.id})`);
+    expect(links.map((l) => [l.personId === employee.id ? 'archived' : 'contact', l.source]).sort()).toEqual([
+      ['archived', 'sso'],
+      ['contact', 'azure'],
+    ]);
+  });
+
+  it('410 Gone → drops the delta link, runs a full resync and reconciles users that are gone', async () => {
+    const { t, groups, connectionId } = await scenario('resync');
+    const [oli, pam] = [t.user('Oli', 'Stays'), t.user('Pam', 'Goes')];
+    await fake.upsertUsers(t.tenantId, [oli, pam]);
+    for (const u of [oli, pam]) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await sync(connectionId);
+    await fake.deleteUser(t.tenantId, pam.id, { permanent: true });
+    await fake.expireDeltaTokens(t.tenantId); // the deletion can only be learnt from a full round now
+    await fake.upsertUser(t.tenantId, { ...oli, surname: 'Stays2' });
+    const out = await sync(connectionId);
+    expect(out.status).toBe('succeeded');
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
+    expect(run!.full).toBe(true);
+    expect(await personByEmail(oli.mail!)).toMatchObject({ lastName: 'Stays2', status: 'active' });
+    expect(await personByEmail(pam.mail!)).toMatchObject({ status: 'inactive' });
+
+    await fake.fault(t.tenantId, { route: 'delta', status: 410 });
+    expect((await sync(connectionId)).status).toBe('succeeded');
+    const requests = await fake.requests();
+    expect(requests.some((r) => r.path.endsWith('/users/delta') && r.status === 410)).toBe(true);
+  });
+
+  it('429 with Retry-After (fractional seconds) and 503 are waited out; the run succeeds', async () => {
+    const { t, groups, connectionId } = await scenario('throttle');
+    const quinn = t.user('Quinn', 'Throttled');
+    await fake.upsertUser(t.tenantId, quinn);
+    await fake.addMember(t.tenantId, groups.employees, quinn.id);
+    await fake.fault(t.tenantId, { route: 'delta', status: 429, retryAfter: '0.25' });
+    await fake.fault(t.tenantId, { route: 'members', status: 503, times: 2 });
+    const waits: number[] = [];
+    const out = await sync(connectionId, { sleep: async (ms) => void waits.push(ms) });
+    expect(out.status).toBe('succeeded');
+    expect(waits).toContain(250);
+    expect(waits.filter((w) => w !== 250)).toEqual([500, 1000]); // no Retry-After: exponential backoff
+    expect(await personByEmail(quinn.mail!)).toBeDefined();
+  });
+
+  it('Connect shows what is wrong in words: wrong or expired key, unknown app or tenant, consent missing', async () => {
+    const t = await tenant(fake, 'errors');
+    const save = (values: Record<string, unknown>) =>
+      saveConnection(db, acme, actor, { tenant: t.domain, applicationId: APP_ID, applicationKey: SECRET, emailSource: 'mail', intervalSeconds: 60, guardPercent: 20, guardMinimum: 10, maxFailures: 5, ...values });
+    const saved = await save({ applicationKey: 'not-the-secret-value' });
+    if (!saved.ok) throw new Error('save failed');
+    expect(await consentRoundTrip(db, acme, saved.id)).toMatchObject({ ok: false, error: expect.stringContaining('AADSTS7000215') });
+    expect((await connection(db, saved.id)).statusDetail).toMatch(/Application Key is wrong/);
+
+    await save({ id: saved.id, applicationKey: SECRET });
+    await fake.setSecretExpired(t.tenantId, APP_ID, true);
+    expect(await verifyConnection(db, acme, saved.id)).toMatchObject({ ok: false, error: expect.stringContaining('AADSTS7000222') });
+    await fake.setSecretExpired(t.tenantId, APP_ID, false);
+
+    await fake.setConsent(t.tenantId, APP_ID, false);
+    expect(await verifyConnection(db, acme, saved.id)).toMatchObject({ ok: false, error: expect.stringContaining('403 Authorization_RequestDenied') });
+
+    await fake.denyNextConsent(t.tenantId);
+    expect(await consentRoundTrip(db, acme, saved.id)).toMatchObject({ ok: false, error: expect.stringContaining('AADSTS65004') });
+    expect(await consentRoundTrip(db, acme, saved.id)).toMatchObject({ ok: true });
+    expect((await connection(db, saved.id)).status).toBe('connected');
+
+    await save({ id: saved.id, applicationId: '99999999-2222-4333-8444-555555555555' });
+    expect(await verifyConnection(db, acme, saved.id)).toMatchObject({ ok: false, error: expect.stringContaining('AADSTS700016') });
+    const other = await save({ tenant: 'nosuchtenant.onmicrosoft.com' });
+    if (!other.ok) throw new Error('save failed');
+    expect(await verifyConnection(db, acme, other.id)).toMatchObject({ ok: false, error: expect.stringContaining('AADSTS90002') });
+
+    // The key never leaves the server: stored sealed, listed masked.
+    const stored = await connection(db, saved.id);
+    expect(stored.secretCiphertext).not.toContain(SECRET);
+    expect(JSON.stringify(await listConnections(db, acme))).not.toContain(SECRET);
+    expect((await listConnections(db, acme)).find((c) => c.id === saved.id)!.keyMasked).toMatch(/^•+6789$/);
+    // Another organization's connection id is not found.
+    const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
+    expect(await verifyConnection(db, globex!.id, saved.id)).toMatchObject({ ok: false, notFound: true });
+  });
+
+  it('after 5 consecutive failures the connection waits 120 seconds, then reconnects by itself', async () => {
+    const { t, groups, connectionId } = await scenario('reconnect');
+    const rae = t.user('Rae', 'Patient');
+    await fake.upsertUser(t.tenantId, rae);
+    await fake.addMember(t.tenantId, groups.employees, rae.id);
+    let clock = Date.now();
+    const now = () => new Date(clock);
+    // Each run tries the token 6 times (503 is retried) before it fails: 5 runs use up 30 faults.
+    await fake.fault(t.tenantId, { route: 'token', status: 503, times: 30 });
+    for (let i = 1; i <= 5; i++) {
+      expect((await sync(connectionId, { now })).status).toBe('failed');
+      clock += 60_000;
+    }
+    const waiting = await connection(db, connectionId);
+    expect(waiting.status).toBe('reconnecting');
+    expect(waiting.reconnectAt!.getTime() - (clock - 60_000)).toBe(RECONNECT_DELAY_MS);
+    clock = waiting.reconnectAt!.getTime() - 1000;
+    expect(await sync(connectionId, { now })).toEqual({ status: 'skipped', reason: 'waiting' });
+    clock += 2000;
+    expect((await sync(connectionId, { now })).status).toBe('succeeded');
+    expect(await connection(db, connectionId)).toMatchObject({ status: 'connected', consecutiveFailures: 0, reconnectAt: null });
+    expect(await personByEmail(rae.mail!)).toBeDefined();
+  });
+
+  it('a run killed mid-way resumes where it stopped: 0 duplicates, 0 lost changes', async () => {
+    const { t, groups, connectionId } = await scenario('kill');
+    const users = Array.from({ length: 32 }, (_, i) => t.user('Kit', `Number${i}`));
+    await fake.upsertUsers(t.tenantId, users);
+    for (const u of users) await fake.addMember(t.tenantId, groups.employees, u.id);
+
+    const killed = await runChild(connectionId, 3); // SIGKILL after the 3rd page (5 users each) is committed
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = await db.select().from(s.people).where(sql`${s.people.email} like ${`kit.%@${t.mailDomain}`}`);
+    expect(partial.length).toBe(15);
+    // Changes made while the run was dead: one already-synced user and one not yet synced.
+    await fake.upsertUser(t.tenantId, { ...users[0]!, surname: 'Renamed0' });
+    await fake.upsertUser(t.tenantId, { ...users[31]!, surname: 'Renamed31' });
+
+    const out = await sync(connectionId);
+    expect(out.status).toBe('succeeded');
+    const [runs] = await db.select({ n: sql<number>`count(*)::int` }).from(s.azureSyncRuns).where(and(eq(s.azureSyncRuns.connectionId, connectionId), eq(s.azureSyncRuns.status, 'failed')));
+    expect(runs!.n).toBe(1); // the killed run is marked interrupted
+    await sync(connectionId); // the next delta round brings the change to user 0
+    const all = await db.select().from(s.people).where(sql`${s.people.email} like ${`kit.%@${t.mailDomain}`}`);
+    expect(all).toHaveLength(32);
+    expect(new Set(all.map((p) => p.email)).size).toBe(32);
+    const links = await db.select().from(s.personIdentities).where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, t.tenantId)));
+    expect(links).toHaveLength(32);
+    const created = await db.select({ n: sql<number>`count(*)::int` }).from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'person_created'), sql`${s.provisioningEvents.personId} in ${all.map((p) => p.id)}`));
+    expect(created[0]!.n).toBe(32);
+    expect(all.find((p) => p.email === users[0]!.mail)!.lastName).toBe('Renamed0');
+    expect(all.find((p) => p.email === users[31]!.mail)!.lastName).toBe('Renamed31');
+  });
+
+  it('mass-deactivation guard: a run deactivating more than 20% (and at least 10) pauses until an admin confirms', async () => {
+    const { t, groups, connectionId } = await scenario('guard');
+    const users = Array.from({ length: 30 }, (_, i) => t.user('Gia', `Member${i}`));
+    await fake.upsertUsers(t.tenantId, users);
+    for (const u of users) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await sync(connectionId);
+    for (const u of users.slice(0, 12)) await fake.deleteUser(t.tenantId, u.id);
+    const out = await sync(connectionId);
+    expect(out.status).toBe('awaiting_confirmation');
+    expect((await connection(db, connectionId)).status).toBe('paused');
+    const active = async () => (await db.select().from(s.people).where(and(sql`${s.people.email} like ${`gia.%@${t.mailDomain}`}`, eq(s.people.status, 'active')))).length;
+    expect(await active()).toBe(30);
+    expect(await sync(connectionId)).toEqual({ status: 'skipped', reason: 'paused' });
+
+    const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
+    const runId = (out as { runId: string }).runId;
+    expect(await decidePausedRun(db, globex!.id, actor, runId, 'confirm')).toMatchObject({ ok: false, notFound: true });
+    expect(await decidePausedRun(db, acme, actor, runId, 'confirm')).toMatchObject({ ok: true });
+    expect(await active()).toBe(18);
+    expect((await connection(db, connectionId)).status).toBe('connected');
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, runId));
+    expect(run).toMatchObject({ status: 'succeeded', deactivated: 12 });
+
+    // Below the guard (2 of 18 ≈ 11%) the run just applies them.
+    for (const u of users.slice(12, 14)) await fake.deleteUser(t.tenantId, u.id);
+    expect((await sync(connectionId)).status).toBe('succeeded');
+    expect(await active()).toBe(16);
+  });
+});
+
+/** Runs one sync in a child process that SIGKILLs itself after `killAfterPage` committed pages. */
+function runChild(connectionId: string, killAfterPage: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const env = getEnv();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/azure-sync-child.ts', connectionId, String(killAfterPage)], {
+      env: { ...process.env, DATABASE_URL: env.DATABASE_URL, AZURE_LOGIN_URL: env.AZURE_LOGIN_URL, AZURE_GRAPH_URL: env.AZURE_GRAPH_URL },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
