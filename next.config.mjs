@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status.
   experimental: { authInterrupts: true },
-  serverExternalPackages: ['postgres', 'bcryptjs'],
+  serverExternalPackages: ['postgres', 'bcryptjs', 'pg-boss', 'pg'],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -16,6 +16,8 @@ export const logFiltersSchema = pageParamsSchema.extend({
   person: z.string().trim().min(1).max(200).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
+  /** One Azure AD sync run's events. */
+  run: z.uuid().optional().catch(undefined),
 });
 export type LogFilters = z.infer<typeof logFiltersSchema>;
 
@@ -43,6 +45,11 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
   if (f.type) where.push(eq(s.provisioningEvents.type, f.type));
   if (f.reason) where.push(eq(s.provisioningEvents.reasonCode, f.reason));
   if (f.source) where.push(eq(s.provisioningEvents.source, f.source));
+  if (f.run) {
+    // The run's start bounds the range the (organization, created_at) index scans.
+    where.push(sql`${s.provisioningEvents.detail}->>'runId' = ${f.run}`);
+    where.push(sql`${s.provisioningEvents.createdAt} >= (select ${s.azureSyncRuns.startedAt} from ${s.azureSyncRuns} where ${s.azureSyncRuns.id} = ${f.run} and ${s.azureSyncRuns.organizationId} = ${organizationId})`);
+  }
   if (f.from) where.push(gte(s.provisioningEvents.createdAt, new Date(`${f.from}T00:00:00Z`)));
   if (f.to) where.push(lt(s.provisioningEvents.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000)));
   if (f.person) {

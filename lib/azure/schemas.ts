@@ -18,7 +18,7 @@ export const azureConnectionSchema = z.object({
   /** Required for a new connection; blank on edit keeps the saved key. */
   applicationKey: z.preprocess(blankToNull, z.string().trim().min(8, 'Paste the client secret’s value (it is longer than this).').max(1024).nullable()),
   emailSource: z.enum(['mail', 'user_principal_name', 'other_mails'], { error: 'Choose where the email comes from.' }),
-  intervalSeconds: z.coerce.number({ error: 'Enter a number of seconds.' }).int('Enter whole seconds.').min(30, 'Sync at most every 30 seconds.').max(86_400, 'Sync at least once a day.'),
+  intervalSeconds: z.coerce.number({ error: 'Enter a number of seconds.' }).int('Enter whole seconds.').min(10, 'Sync at most every 10 seconds.').max(86_400, 'Sync at least once a day.'),
   guardPercent: z.coerce.number({ error: 'Enter a percentage.' }).int('Enter a whole percentage.').min(1, 'Between 1 and 100.').max(100, 'Between 1 and 100.'),
   guardMinimum: z.coerce.number({ error: 'Enter a number of people.' }).int('Enter a whole number.').min(1, 'At least 1.').max(100_000),
   maxFailures: z.coerce.number({ error: 'Enter a number.' }).int('Enter a whole number.').min(1, 'At least 1.').max(100, 'At most 100.'),

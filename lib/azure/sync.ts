@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
 import { open as openSecret } from '@/lib/crypto/secrets';
-import { decideDirectoryUser, type DirectoryContext, type DirectoryPlan, type DirectoryRecord } from '@/lib/provisioning/directory';
-import type { ExistingPerson, MappingRule } from '@/lib/provisioning/types';
+import { decideDirectoryUser, type DirectoryContext, type DirectoryRecord, type DirectoryRecordFields } from '@/lib/provisioning/directory';
+import type { ExistingPerson, FieldChanges, MappingRule } from '@/lib/provisioning/types';
 import { existing, isUniqueViolation } from '@/lib/users/provision';
-import { createGraphClient, GraphError, ResyncRequiredError, type DirectoryUser, type GraphClient } from './graph';
+import { arrayLiteral, bulkInsert, bulkUpdate, type Column } from './bulk';
+import { createGraphClient, GraphError, ResyncRequiredError, type DeltaPage, type DirectoryUser, type GraphClient } from './graph';
 
 // One sync run of one Azure AD connection: read users/delta page by page, decide each
 // user with the directory core, apply each page in one transaction together with the
@@ -21,8 +23,10 @@ export type SyncOptions = {
   now?: () => Date;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  /** Called after each page is committed (tests use it to kill a run mid-way). */
-  afterPage?: (pageNumber: number) => void | Promise<void>;
+  /** Called after each batch of pages is committed (tests use it to kill a run mid-way). */
+  afterPage?: (batchNumber: number) => void | Promise<void>;
+  /** Delta pages are applied in transactions of about this many users (default 1,000). */
+  batchUsers?: number;
 };
 
 export type SyncOutcome =
@@ -121,6 +125,7 @@ class Run {
     for (const p of carried) this.fold(p);
     this.full = conn.resumeLink === null || conn.inFullRound;
     this.generation = conn.fullRoundGeneration;
+    this.startedAt = now().getTime();
   }
 
   async execute(): Promise<'succeeded' | 'awaiting_confirmation'> {
@@ -129,17 +134,32 @@ class Run {
     let link = this.conn.resumeLink;
     if (link === null) await this.startFullRound();
     let resyncs = 0;
+    // The next page is fetched while this one is applied; its link is stored only after.
+    let prefetched: Promise<DeltaPage> | null = null;
+    let buffered: DirectoryUser[] = [];
     for (let page = 1; ; page++) {
-      let result;
+      let result: DeltaPage;
       try {
-        result = await this.graph.deltaPage(link);
+        result = await (prefetched ?? this.graph.deltaPage(link));
       } catch (err) {
         if (!(err instanceof ResyncRequiredError) || resyncs++ > 0) throw err;
         await this.startFullRound();
         link = null;
+        prefetched = null;
+        buffered = [];
         continue;
       }
-      await this.applyPage(result.users, result.nextLink ?? result.deltaLink!, result.deltaLink !== null);
+      prefetched = result.nextLink ? this.graph.deltaPage(result.nextLink) : null;
+      prefetched?.catch(() => {}); // awaited (and rethrown) on the next turn
+      // Pages are applied in batches of about batchUsers users: fewer, larger transactions.
+      buffered.push(...result.users);
+      if (result.nextLink && buffered.length < (this.opts.batchUsers ?? 1000)) {
+        link = result.nextLink;
+        continue;
+      }
+      const users = buffered;
+      buffered = [];
+      await this.applyPage(users, result.nextLink ?? result.deltaLink!, result.deltaLink !== null);
       await this.opts.afterPage?.(page);
       if (result.deltaLink) break;
       link = result.nextLink;
@@ -250,19 +270,39 @@ class Run {
       .select({ person: s.people, externalId: s.personIdentities.externalId })
       .from(s.personIdentities)
       .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), inArray(s.personIdentities.externalId, ids)));
+      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), inArray(s.personIdentities.externalId, ids)))
+      // Locked until the page commits: a concurrent admin edit waits instead of being overwritten.
+      .for('update', { of: s.people });
     const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
     const emails = records.map((r) => mappedEmail(this.ctx, r)).filter((e): e is string => e !== null);
-    const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) in ${emails}`) : [];
+    const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) in ${emails}`).for('update') : [];
     const byEmail = new Map(emailRows.map((p) => [p.email.toLowerCase(), withPhoneType(p)]));
 
-    const creates: { record: DirectoryRecord; plan: Extract<DirectoryPlan, { kind: 'create' | 'archive' }> }[] = [];
-    const events: (typeof s.provisioningEvents.$inferInsert)[] = [];
-    const links: (typeof s.personIdentities.$inferInsert)[] = [];
-    const writes: Promise<unknown>[] = [];
+    const current = new Map<string, PersonRow>();
+    for (const p of [...linked.values(), ...byEmail.values()]) current.set(p.id, p);
+    const creates: (DirectoryRecordFields & { id: string })[] = [];
+    const updates = new Map<string, PersonRow>();
+    const events: EventRow[] = [];
+    const links: { personId: string; objectId: string }[] = [];
+    const moveLinks: { personId: string; objectId: string }[] = [];
     const personOf = new Map<string, string | null>();
     const claimed = new Set<string>();
-    const base = { organizationId, source: 'azure' as const };
+    const now = this.now();
+    const event = (type: EventRow['type'], personId: string | null, objectId: string, extra: Partial<EventRow> = {}): EventRow => ({
+      type,
+      personId,
+      objectId,
+      reasonCode: null,
+      ruleId: null,
+      diff: {},
+      detail: null,
+      ...extra,
+    });
+    const change = (personId: string, changes: FieldChanges) => {
+      const row = { ...(updates.get(personId) ?? current.get(personId)!) };
+      for (const [f, ch] of Object.entries(changes)) (row as Record<string, unknown>)[f] = ch!.after;
+      updates.set(personId, row);
+    };
 
     for (const r of records) {
       const email = mappedEmail(this.ctx, r);
@@ -271,118 +311,96 @@ class Run {
       if ((plan.kind === 'create' || plan.kind === 'archive') && claimed.has(plan.record.email.toLowerCase())) {
         plan = { kind: 'skip', reason: 'email_conflict', detail: `Another Azure AD user in this tenant also has ${plan.record.email}.`, personId: null };
       }
-      const detail = { runId: this.runId, objectId: r.objectId };
       switch (plan.kind) {
-        case 'skip': {
+        case 'skip':
           personOf.set(r.objectId, plan.personId);
           if (plan.reason === 'unchanged' || plan.reason === 'not_linked') break;
           c.skipped++;
-          events.push({ ...base, type: 'sync_skipped', reasonCode: plan.reason, personId: plan.personId, detail: { ...detail, detail: plan.detail } });
+          events.push(event('sync_skipped', plan.personId, r.objectId, { reasonCode: plan.reason, detail: plan.detail }));
           break;
-        }
         case 'deactivate':
           personOf.set(r.objectId, plan.personId);
           this.hold({ personId: plan.personId, objectId: r.objectId, reason: plan.reason, detail: plan.detail });
           break;
-        case 'create':
         case 'archive':
+        case 'create': {
           claimed.add(plan.record.email.toLowerCase());
-          creates.push({ record: r, plan });
+          const id = randomUUID();
+          creates.push({ ...plan.record, id });
+          personOf.set(r.objectId, id);
+          events.push(event('person_created', id, r.objectId, { ruleId: plan.ruleId, diff: plan.changes }));
+          c.created++;
+          if (plan.kind === 'archive') {
+            // Archive first (same statement order below): it frees the email the new record takes.
+            change(plan.personId, plan.archive);
+            events.push(event('person_archived', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.archive, detail: `The mapping rules now make this person a ${plan.record.type}; archived and a new ${plan.record.type} created.` }));
+            c.archived++;
+            // The Azure link follows the new record; the archived one keeps everything else.
+            if (linked.has(r.objectId)) moveLinks.push({ personId: id, objectId: r.objectId });
+            else links.push({ personId: id, objectId: r.objectId });
+          } else {
+            links.push({ personId: id, objectId: r.objectId });
+          }
           break;
+        }
         case 'update': {
           personOf.set(r.objectId, plan.personId);
           if (this.pending.has(plan.personId)) this.hold({ personId: plan.personId, objectId: r.objectId, reason: '', cancel: true });
-          if (plan.link) {
-            links.push({ organizationId, personId: plan.personId, source: 'azure', scope: tenantId, externalId: r.objectId });
-            events.push({ ...base, type: 'person_merged', personId: plan.personId, ruleId: plan.ruleId, diff: plan.changes as never, detail: { ...detail, detail: 'Matched by email and linked to the Azure AD user.' } });
-          }
-          if (Object.keys(plan.changes).length) {
-            const set: Record<string, unknown> = { updatedAt: this.now() };
-            for (const [f, ch] of Object.entries(plan.changes)) set[f] = ch!.after;
-            writes.push(tx.update(s.people).set(set).where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, plan.personId))));
-            if (!plan.link) events.push({ ...base, type: plan.changes.status ? 'person_reactivated' : 'person_updated', personId: plan.personId, ruleId: plan.ruleId, diff: plan.changes as never, detail });
+          const changed = Object.keys(plan.changes).length > 0;
+          if (changed) {
+            change(plan.personId, plan.changes);
             c.updated++;
+          }
+          if (plan.link) {
+            links.push({ personId: plan.personId, objectId: r.objectId });
+            events.push(event('person_merged', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.changes, detail: 'Matched by email and linked to the Azure AD user.' }));
+          } else if (changed) {
+            events.push(event(plan.changes.status ? 'person_reactivated' : 'person_updated', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.changes }));
           }
           break;
         }
       }
     }
 
-    // Archives first: they free the email the new record takes.
-    for (const { record, plan } of creates) {
-      if (plan.kind !== 'archive') continue;
-      const set: Record<string, unknown> = { updatedAt: this.now() };
-      for (const [f, ch] of Object.entries(plan.archive)) set[f] = ch!.after;
-      writes.push(tx.update(s.people).set(set).where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, plan.personId))));
-      events.push({ ...base, type: 'person_archived', personId: plan.personId, ruleId: plan.ruleId, diff: plan.archive as never, detail: { runId: this.runId, objectId: record.objectId, detail: `The mapping rules now make this person a ${plan.record.type}; archived and a new ${plan.record.type} created.` } });
-      c.archived++;
-    }
-    await Promise.all(writes);
-    if (creates.length) {
-      const rows = await tx
-        .insert(s.people)
-        .values(creates.map(({ plan }) => ({ organizationId, ...plan.record, source: 'azure_ad' as const, createdAt: this.now(), updatedAt: this.now() })))
-        .returning({ id: s.people.id });
-      const moved: string[] = [];
-      creates.forEach(({ record, plan }, i) => {
-        const personId = rows[i]!.id;
-        personOf.set(record.objectId, personId);
-        if (plan.kind === 'archive' && linked.has(record.objectId)) moved.push(record.objectId);
-        else links.push({ organizationId, personId, source: 'azure', scope: tenantId, externalId: record.objectId });
-        events.push({ ...base, type: 'person_created', personId, ruleId: plan.ruleId, diff: plan.changes as never, detail: { runId: this.runId, objectId: record.objectId } });
-        c.created++;
-        if (plan.kind === 'archive') {
-          // The Azure link follows the new record; the archived one keeps everything else.
-          writes.push(
-            tx
-              .update(s.personIdentities)
-              .set({ personId })
-              .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, record.objectId))),
-          );
-        }
-      });
-    }
-    const tail: Promise<unknown>[] = [...writes.splice(0)];
-    if (links.length) tail.push(tx.insert(s.personIdentities).values(links).onConflictDoNothing());
-    if (events.length) tail.push(tx.insert(s.provisioningEvents).values(events));
-    if (storeData) {
-      tail.push(
-        tx
-          .insert(s.azureDirectoryUsers)
-          .values(
-            records.map((r) => ({
-              connectionId: this.conn.id,
-              objectId: r.objectId,
-              organizationId,
-              data: r.data,
-              groups: r.groups,
-              removed: r.removed,
-              personId: personOf.get(r.objectId) ?? null,
-              seenGeneration: this.generation,
-              updatedAt: this.now(),
-            })),
-          )
-          .onConflictDoUpdate({
-            target: [s.azureDirectoryUsers.connectionId, s.azureDirectoryUsers.objectId],
-            set: {
-              data: sql`excluded.data`,
-              groups: sql`excluded.groups`,
-              removed: sql`excluded.removed`,
-              personId: sql`coalesce(excluded.person_id, ${s.azureDirectoryUsers.personId})`,
-              seenGeneration: sql`excluded.seen_generation`,
-              updatedAt: sql`excluded.updated_at`,
-            },
-          }),
-      );
-    } else {
-      for (const r of records) {
-        tail.push(
+    // Updates (archives among them) before inserts, so a freed email is free; the rest pipelines.
+    await bulkUpdate(tx, 'people', organizationId, [...updates.values()], PERSON_UPDATE_COLUMNS(now));
+    const writes: Promise<unknown>[] = [
+      bulkInsert(tx, 'people', creates, PERSON_INSERT_COLUMNS(organizationId, now)),
+      bulkInsert(
+        tx,
+        'provisioning_events',
+        events,
+        EVENT_COLUMNS(organizationId, this.runId, now),
+      ),
+    ];
+    if (moveLinks.length) {
+      for (const m of moveLinks) {
+        writes.push(
           tx
-            .update(s.azureDirectoryUsers)
-            .set({ groups: r.groups, personId: sql`coalesce(${personOf.get(r.objectId) ?? null}::uuid, ${s.azureDirectoryUsers.personId})`, updatedAt: this.now() })
-            .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), eq(s.azureDirectoryUsers.objectId, r.objectId))),
+            .update(s.personIdentities)
+            .set({ personId: m.personId })
+            .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
         );
       }
+    }
+    await Promise.all(writes);
+    // Identities point at people rows, so they follow the inserts.
+    const tail: Promise<unknown>[] = [bulkInsert(tx, 'person_identities', links, IDENTITY_COLUMNS(organizationId, tenantId), sql`on conflict do nothing`)];
+    if (storeData) {
+      tail.push(
+        bulkInsert(
+          tx,
+          'azure_directory_users',
+          records,
+          DIRECTORY_COLUMNS(this.conn.id, organizationId, this.generation, now, personOf),
+          sql`on conflict (connection_id, object_id) do update set data = excluded.data, groups = excluded.groups, removed = excluded.removed,
+                person_id = coalesce(excluded.person_id, azure_directory_users.person_id), seen_generation = excluded.seen_generation, updated_at = excluded.updated_at`,
+        ),
+      );
+    } else {
+      tail.push(
+        bulkUpdateDirectory(tx, this.conn.id, records, personOf, now),
+      );
     }
     await Promise.all(tail);
     return c;
@@ -448,6 +466,12 @@ class Run {
     }
   }
 
+  /** One interval after this run started (not ended), so a change waits at most one interval plus one run. */
+  private nextSyncAt(): Date {
+    return new Date(Math.max(this.startedAt + this.conn.intervalSeconds * 1000, this.now().getTime()));
+  }
+  private startedAt: number;
+
   /** Held-back deactivations: applied now, or the run waits for an admin when there are too many. */
   private async finish(): Promise<'succeeded' | 'awaiting_confirmation'> {
     const at = this.now();
@@ -473,7 +497,7 @@ class Run {
         .where(eq(s.azureSyncRuns.id, this.runId));
       await tx
         .update(s.azureConnections)
-        .set({ status: 'connected', statusDetail: null, lastSyncAt: at, nextSyncAt: new Date(at.getTime() + this.conn.intervalSeconds * 1000), consecutiveFailures: 0, reconnectAt: null, updatedAt: at })
+        .set({ status: 'connected', statusDetail: null, lastSyncAt: at, nextSyncAt: this.nextSyncAt(), consecutiveFailures: 0, reconnectAt: null, updatedAt: at })
         .where(eq(s.azureConnections.id, this.conn.id));
     });
     return 'succeeded';
@@ -566,4 +590,88 @@ export async function loadDirectoryContext(db: Db | Tx, conn: Conn): Promise<Dir
     rules,
     jobTitles: Object.fromEntries(titles.map((t) => [t.name.toLowerCase(), t.id])),
   };
+}
+
+type PersonRow = ReturnType<typeof withPhoneType>;
+type EventRow = {
+  type: (typeof s.eventType.enumValues)[number];
+  personId: string | null;
+  objectId: string;
+  reasonCode: string | null;
+  ruleId: string | null;
+  diff: FieldChanges;
+  detail: string | null;
+};
+
+const PERSON_FIELDS = [
+  ['first_name', 'text', 'firstName'],
+  ['last_name', 'text', 'lastName'],
+  ['username', 'text', 'username'],
+  ['email', 'text', 'email'],
+  ['phone', 'text', 'phone'],
+  ['phone_type', 'phone_type', 'phoneType'],
+  ['status', 'person_status', 'status'],
+  ['job_title_id', 'uuid', 'jobTitleId'],
+  ['department_id', 'uuid', 'departmentId'],
+  ['location_id', 'uuid', 'locationId'],
+  ['manager_id', 'uuid', 'managerId'],
+  ['employment_type_id', 'uuid', 'employmentTypeId'],
+  ['security_role_id', 'uuid', 'securityRoleId'],
+  ['employee_role_id', 'uuid', 'employeeRoleId'],
+  ['client_account_id', 'uuid', 'clientAccountId'],
+] as const;
+
+const fieldColumns = <R extends Record<string, unknown>>(): Column<R>[] => PERSON_FIELDS.map(([name, type, key]) => [name, type, (r: R) => r[key]] as const);
+
+const PERSON_INSERT_COLUMNS = (organizationId: string, now: Date): Column<DirectoryRecordFields & { id: string }>[] => [
+  ['id', 'uuid', (r) => r.id],
+  ['organization_id', 'uuid', () => organizationId],
+  ['type', 'person_type', (r) => r.type],
+  ['source', 'person_source', () => 'azure_ad'],
+  ...fieldColumns<DirectoryRecordFields & { id: string }>(),
+  ['created_at', 'timestamptz', () => now],
+  ['updated_at', 'timestamptz', () => now],
+];
+
+const PERSON_UPDATE_COLUMNS = (now: Date): Column<PersonRow>[] => [['id', 'uuid', (r) => r.id], ...fieldColumns<PersonRow>(), ['updated_at', 'timestamptz', () => now]];
+
+const EVENT_COLUMNS = (organizationId: string, runId: string, now: Date): Column<EventRow>[] => [
+  ['organization_id', 'uuid', () => organizationId],
+  ['type', 'event_type', (e) => e.type],
+  ['reason_code', 'text', (e) => e.reasonCode],
+  ['source', 'text', () => 'azure'],
+  ['person_id', 'uuid', (e) => e.personId],
+  ['rule_id', 'uuid', (e) => e.ruleId],
+  ['diff', 'jsonb', (e) => e.diff],
+  ['detail', 'jsonb', (e) => (e.detail ? { runId, objectId: e.objectId, detail: e.detail } : { runId, objectId: e.objectId })],
+  ['created_at', 'timestamptz', () => now],
+];
+
+const IDENTITY_COLUMNS = (organizationId: string, tenantId: string): Column<{ personId: string; objectId: string }>[] => [
+  ['organization_id', 'uuid', () => organizationId],
+  ['person_id', 'uuid', (l) => l.personId],
+  ['source', 'identity_source', () => 'azure'],
+  ['scope', 'text', () => tenantId],
+  ['external_id', 'text', (l) => l.objectId],
+];
+
+const DIRECTORY_COLUMNS = (connectionId: string, organizationId: string, generation: number, now: Date, personOf: Map<string, string | null>): Column<DirectoryRecord>[] => [
+  ['connection_id', 'uuid', () => connectionId],
+  ['object_id', 'text', (r) => r.objectId],
+  ['organization_id', 'uuid', () => organizationId],
+  ['data', 'jsonb', (r) => r.data],
+  ['groups', 'text[]', (r) => arrayLiteral(r.groups)],
+  ['removed', 'boolean', (r) => r.removed],
+  ['person_id', 'uuid', (r) => personOf.get(r.objectId) ?? null],
+  ['seen_generation', 'integer', () => generation],
+  ['updated_at', 'timestamptz', () => now],
+];
+
+/** The membership pass: new groups (and a person id learnt meanwhile) for users whose object did not change. */
+function bulkUpdateDirectory(tx: Tx, connectionId: string, records: DirectoryRecord[], personOf: Map<string, string | null>, now: Date) {
+  return tx.execute(sql`
+    update azure_directory_users d
+       set groups = string_to_array(u.groups, ','), person_id = coalesce(u.person_id::uuid, d.person_id), updated_at = ${now.toISOString()}::timestamptz
+      from unnest(${arrayLiteral(records.map((r) => r.objectId))}::text[], ${arrayLiteral(records.map((r) => r.groups.join(',')))}::text[], ${arrayLiteral(records.map((r) => personOf.get(r.objectId) ?? null))}::text[]) as u(object_id, groups, person_id)
+     where d.connection_id = ${connectionId} and d.object_id = u.object_id`);
 }

@@ -10,7 +10,7 @@ import { syncConnection, type SyncOptions } from './sync';
 // scheduler that queues connections whose next sync is due.
 
 export const SYNC_QUEUE = 'azure-sync';
-const SCHEDULER_TICK_MS = 5_000;
+const SCHEDULER_TICK_MS = 1_000;
 
 type Worker = { boss: PgBoss; timer: NodeJS.Timeout; stop: () => Promise<void> };
 const globalForWorker = globalThis as unknown as { __azureSyncWorker?: Promise<Worker> };
@@ -29,7 +29,7 @@ async function openQueue(databaseUrl: string): Promise<PgBoss> {
 export function startSyncWorker(db: Db, opts: WorkerOptions): Promise<Worker> {
   globalForWorker.__azureSyncWorker ??= (async () => {
     const boss = await openQueue(opts.databaseUrl);
-    await boss.work<{ connectionId: string; trigger?: SyncOptions['trigger'] }>(SYNC_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+    await boss.work<{ connectionId: string; trigger?: SyncOptions['trigger'] }>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
       if (job) await syncConnection(db, job.data.connectionId, { ...opts.sync, trigger: job.data.trigger ?? 'schedule' });
     });
     const tick = () => scheduleDue(db, boss).catch((err: unknown) => console.error('[azure-sync] scheduler:', err instanceof Error ? err.message : err));
@@ -54,11 +54,15 @@ export async function stopSyncWorker() {
   await w?.stop();
 }
 
-/** Queues every consented connection whose next sync (or reconnect) time has come. */
+/**
+ * Queues every consented connection whose next sync (or reconnect) time has come. The
+ * due time moves on by one interval in the same statement, so other ticks and other
+ * instances do not queue it again while it runs; the run sets it again when it ends.
+ */
 export async function scheduleDue(db: Db, boss: PgBoss, now = new Date()): Promise<number> {
   const due = await db
-    .select({ id: s.azureConnections.id })
-    .from(s.azureConnections)
+    .update(s.azureConnections)
+    .set({ nextSyncAt: sql`${now.toISOString()}::timestamptz + make_interval(secs => ${s.azureConnections.intervalSeconds})` })
     .where(
       and(
         isNotNull(s.azureConnections.consentedAt),
@@ -66,7 +70,8 @@ export async function scheduleDue(db: Db, boss: PgBoss, now = new Date()): Promi
         or(isNull(s.azureConnections.nextSyncAt), lte(s.azureConnections.nextSyncAt, now)),
         or(isNull(s.azureConnections.reconnectAt), lte(s.azureConnections.reconnectAt, now)),
       ),
-    );
+    )
+    .returning({ id: s.azureConnections.id });
   for (const { id } of due) await boss.send(SYNC_QUEUE, { connectionId: id, trigger: 'schedule' }, { singletonKey: id });
   return due.length;
 }

@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/lib/db/client';
+import * as s from '@/lib/db/schema';
+
+/** The phone type a synced contact's Contact Phone Number gets (seed 003). */
+export const phoneTypeSchema = z.object({ defaultPhoneType: z.enum(s.phoneType.enumValues, { error: 'Choose a phone type.' }) });
+
+export async function getDefaultPhoneType(db: Db, organizationId: string) {
+  const [row] = await db.select({ t: s.provisioningSettings.defaultPhoneType }).from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, organizationId));
+  return row?.t ?? 'office';
+}
+
+export async function saveDefaultPhoneType(db: Db, organizationId: string, actorPersonId: string, type: (typeof s.phoneType.enumValues)[number]) {
+  await db.transaction(async (tx) => {
+    const [current] = await tx.select({ t: s.provisioningSettings.defaultPhoneType }).from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, organizationId));
+    if (current?.t === type) return;
+    await tx
+      .insert(s.provisioningSettings)
+      .values({ organizationId, defaultPhoneType: type })
+      .onConflictDoUpdate({ target: s.provisioningSettings.organizationId, set: { defaultPhoneType: type, updatedAt: new Date() } });
+    await tx.insert(s.provisioningEvents).values({
+      organizationId,
+      type: 'settings_changed',
+      source: 'admin',
+      actorPersonId,
+      diff: { defaultPhoneType: { before: current?.t ?? 'office', after: type } },
+      detail: { what: 'azure.default_phone_type' },
+    });
+  });
+  return { ok: true as const };
+}

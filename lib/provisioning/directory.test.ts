@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { decideDirectoryUser, mapDirectoryUser, type DirectoryContext, type DirectoryRecord } from './directory';
+import type { ExistingPerson, MappingRule } from './types';
+
+// The Azure AD sync decision, case by case. Each case names the seed 003 behaviour it proves.
+
+const TENANT = 'tenant-1';
+const G_STAFF = 'group-staff';
+const G_MANAGERS = 'group-managers';
+const G_CLIENTS = 'group-clients';
+
+function rule(id: string, over: Partial<MappingRule>): MappingRule {
+  return {
+    id,
+    domain: TENANT,
+    securityGroup: null,
+    userType: 'employee',
+    securityRoleId: `role-${id}`,
+    departmentId: null,
+    locationId: null,
+    employeeRoleId: null,
+    clientAccountId: null,
+    position: 10,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    ...over,
+  };
+}
+
+const RULES = [
+  rule('staff', { securityGroup: G_STAFF, position: 20, departmentId: 'dep-service' }),
+  rule('managers', { securityGroup: G_MANAGERS, position: 10, departmentId: 'dep-mgmt' }),
+  rule('clients', { securityGroup: G_CLIENTS, position: 30, userType: 'contact', clientAccountId: 'acct-initech' }),
+];
+
+function ctx(over: Partial<DirectoryContext> = {}): DirectoryContext {
+  return {
+    organizationId: 'org-acme',
+    tenantId: TENANT,
+    rootPersonId: 'person-root',
+    emailSource: 'mail',
+    defaults: { departmentId: 'dep-default', locationId: 'loc-hq', managerId: null, jobTitleId: null, employmentTypeId: 'emp-full', securityRoleId: 'role-default', employeeRoleId: null, clientAccountId: 'acct-default' },
+    defaultPhoneType: 'mobile',
+    rules: RULES,
+    jobTitles: { engineer: 'job-engineer' },
+    ...over,
+  };
+}
+
+const DATA = { givenName: 'Ada', surname: 'Lovelace', userPrincipalName: 'ada@contoso.onmicrosoft.com', mail: 'Ada.Lovelace@contoso.example', otherMails: ['ada@home.example'], businessPhones: ['+1 555 0100'], jobTitle: 'Engineer', accountEnabled: true };
+
+function record(groups: string[], over: Partial<DirectoryRecord> = {}): DirectoryRecord {
+  return { objectId: 'obj-ada', data: DATA, removed: false, groups, ...over };
+}
+
+type P = ExistingPerson & { phoneType: null | 'office' | 'mobile' };
+function person(over: Partial<P> = {}): P {
+  return {
+    id: 'person-ada',
+    organizationId: 'org-acme',
+    type: 'employee',
+    status: 'active',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    username: 'ada',
+    email: 'ada.lovelace@contoso.example',
+    phone: '+1 555 0100',
+    phoneType: 'office',
+    departmentId: 'dep-service',
+    locationId: 'loc-hq',
+    managerId: null,
+    jobTitleId: 'job-engineer',
+    employmentTypeId: 'emp-full',
+    securityRoleId: 'role-staff',
+    employeeRoleId: null,
+    clientAccountId: null,
+    lockedFields: [],
+    removedByAdmin: false,
+    ...over,
+  };
+}
+
+describe('field mapping', () => {
+  it('givenName → First Name, surname → Last Name, userPrincipalName → Username without @domain, office phone, jobTitle', () => {
+    expect(mapDirectoryUser(DATA, 'mail')).toEqual({ email: 'Ada.Lovelace@contoso.example', firstName: 'Ada', lastName: 'Lovelace', username: 'ada', phone: '+1 555 0100', jobTitle: 'Engineer', enabled: true });
+  });
+  it('email from the chosen source: Azure AD Email = mail, Microsoft Account Email = userPrincipalName, External AD Email = first otherMails', () => {
+    expect(mapDirectoryUser(DATA, 'mail').email).toBe('Ada.Lovelace@contoso.example');
+    expect(mapDirectoryUser(DATA, 'user_principal_name').email).toBe('ada@contoso.onmicrosoft.com');
+    expect(mapDirectoryUser(DATA, 'other_mails').email).toBe('ada@home.example');
+    expect(mapDirectoryUser({ ...DATA, mail: null }, 'mail').email).toBeNull();
+  });
+  it('creates an employee with Employee Phone (office), the job title and the rule targets over the defaults', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_STAFF]), null, null);
+    expect(plan).toMatchObject({
+      kind: 'create',
+      ruleId: 'staff',
+      record: { type: 'employee', firstName: 'Ada', lastName: 'Lovelace', username: 'ada', email: 'Ada.Lovelace@contoso.example', phone: '+1 555 0100', phoneType: 'office', jobTitleId: 'job-engineer', securityRoleId: 'role-staff', departmentId: 'dep-service', locationId: 'loc-hq' },
+    });
+  });
+  it("a contact gets Contact Phone Number with the organization's default phone type, and no employee fields", () => {
+    const plan = decideDirectoryUser(ctx(), record([G_CLIENTS]), null, null);
+    expect(plan).toMatchObject({ kind: 'create', record: { type: 'contact', phone: '+1 555 0100', phoneType: 'mobile', clientAccountId: 'acct-initech', departmentId: null, jobTitleId: null, locationId: null } });
+  });
+});
+
+describe('precedence (the same matchRule as SSO JIT)', () => {
+  it('lowest order wins', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF, G_MANAGERS]), null, null)).toMatchObject({ kind: 'create', ruleId: 'managers' });
+  });
+  it('a tie goes to the oldest rule', () => {
+    const tie = [rule('newer', { securityGroup: G_STAFF, position: 5, createdAt: new Date('2026-03-01') }), rule('older', { securityGroup: G_MANAGERS, position: 5, createdAt: new Date('2026-02-01') })];
+    expect(decideDirectoryUser(ctx({ rules: tie }), record([G_STAFF, G_MANAGERS]), null, null)).toMatchObject({ ruleId: 'older' });
+  });
+  it('a rule for another tenant does not apply; a rule without a group covers every user of its tenant', () => {
+    const rules = [rule('other-tenant', { domain: 'tenant-2', position: 1 }), rule('everyone', { position: 50 })];
+    expect(decideDirectoryUser(ctx({ rules }), record([]), null, null)).toMatchObject({ ruleId: 'everyone' });
+  });
+});
+
+describe('match, merge, update', () => {
+  it('matches on the stored object id first, then by email (case-insensitive) and links', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), person(), null)).toMatchObject({ kind: 'update', personId: 'person-ada', link: false, changes: {} });
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), null, person())).toMatchObject({ kind: 'update', personId: 'person-ada', link: true });
+  });
+  it('overwrites mapped fields, keeps locked ones', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_STAFF], { data: { ...DATA, givenName: 'Augusta', surname: 'King' } }), person({ lockedFields: ['lastName'] }), null);
+    expect(plan).toMatchObject({ kind: 'update', changes: { firstName: { before: 'Ada', after: 'Augusta' } } });
+    expect((plan as { changes: object }).changes).not.toHaveProperty('lastName');
+  });
+  it('a newly matching rule changes role and department', () => {
+    expect(decideDirectoryUser(ctx(), record([G_MANAGERS]), person(), null)).toMatchObject({
+      changes: { securityRoleId: { before: 'role-staff', after: 'role-managers' }, departmentId: { before: 'dep-service', after: 'dep-mgmt' } },
+    });
+  });
+  it('an inactive person who is enabled and covered again is reactivated', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), person({ status: 'inactive' }), null)).toMatchObject({ changes: { status: { before: 'inactive', after: 'active' } } });
+  });
+  it('another organization’s person, an admin-removed person and an email clash are skipped with reasons', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), null, person({ organizationId: 'org-other' }))).toMatchObject({ kind: 'skip', reason: 'other_org' });
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), person({ removedByAdmin: true }), null)).toMatchObject({ kind: 'skip', reason: 'person_removed' });
+    expect(decideDirectoryUser(ctx(), record([G_STAFF]), person(), person({ id: 'person-other' }))).toMatchObject({ kind: 'skip', reason: 'email_conflict' });
+  });
+});
+
+describe('deactivate, never delete', () => {
+  it('@removed → deactivate the linked person', () => {
+    expect(decideDirectoryUser(ctx(), record([], { removed: true, data: {} }), person(), null)).toMatchObject({ kind: 'deactivate', reason: 'azure_removed' });
+    expect(decideDirectoryUser(ctx(), record([], { removed: true, data: {} }), null, null)).toMatchObject({ kind: 'skip', reason: 'not_linked' });
+  });
+  it('accountEnabled false → deactivate', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF], { data: { ...DATA, accountEnabled: false } }), person(), null)).toMatchObject({ kind: 'deactivate', reason: 'azure_disabled' });
+  });
+  it('no matching rule → no access: unknown users are not created, linked ones are deactivated', () => {
+    expect(decideDirectoryUser(ctx(), record(['group-unmapped']), null, null)).toMatchObject({ kind: 'skip', reason: 'no_matching_rule' });
+    expect(decideDirectoryUser(ctx(), record(['group-unmapped']), person(), null)).toMatchObject({ kind: 'deactivate', reason: 'no_matching_rule' });
+  });
+  it('the root user is exempt: never deactivated, archived or re-roled', () => {
+    const root = person({ id: 'person-root' });
+    expect(decideDirectoryUser(ctx(), record(['group-unmapped']), root, null)).toMatchObject({ kind: 'update', ruleId: null });
+    expect(decideDirectoryUser(ctx(), record([], { removed: true }), root, null)).toMatchObject({ kind: 'skip', reason: 'unchanged' });
+    expect(decideDirectoryUser(ctx(), record([G_CLIENTS]), root, null)).toMatchObject({ kind: 'update', changes: {} });
+  });
+});
+
+describe('archive rule', () => {
+  it('an employee the rules now make a contact is archived (…_Archived) and a contact is created', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_CLIENTS]), person(), null);
+    expect(plan).toMatchObject({
+      kind: 'archive',
+      personId: 'person-ada',
+      archive: {
+        status: { before: 'active', after: 'archived' },
+        email: { before: 'ada.lovelace@contoso.example', after: 'ada.lovelace@contoso.example_Archived' },
+        username: { before: 'ada', after: 'ada_Archived' },
+      },
+      record: { type: 'contact', email: 'Ada.Lovelace@contoso.example' },
+      ruleId: 'clients',
+    });
+  });
+});
