@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { KaseyaOneSettingsView } from '@/lib/settings/kaseyaone';
-import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from '@/lib/settings/schemas';
+import { DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from '@/lib/settings/schemas';
 
 type Form = Omit<KaseyaOneSettings, 'kaseyaOneOrgId'> & { kaseyaOneOrgId: string };
 
@@ -17,7 +17,7 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
   const [notice, setNotice] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const defaults = { ...view.values, kaseyaOneOrgId: view.values.kaseyaOneOrgId ?? '' } as Form;
-  for (const [field] of EMPLOYEE_DEFAULT_FIELDS) (defaults as Record<string, unknown>)[field] = view.values[field] ?? '';
+  for (const [field] of DEFAULT_FIELDS) (defaults as Record<string, unknown>)[field] = view.values[field] ?? '';
   const form = useForm<Form>({ resolver: zodResolver(kaseyaOneSettingsSchema) as unknown as Resolver<Form>, defaultValues: defaults });
   const loginEnabled = form.watch('loginEnabled');
   const autoCreation = form.watch('autoCreationEnabled');
@@ -72,25 +72,31 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
             Automatically created users may add charges to your KaseyaOne invoice. For security, choose a low-access Security Role as the default.
           </p>
           <div className="grid gap-4 sm:grid-cols-2">
-            {EMPLOYEE_DEFAULT_FIELDS.map(([field, label]) => (
+            {DEFAULT_FIELDS.map(([field, label]) => (
               <div key={field}>
                 <label htmlFor={`k1-${field}`} className="mb-1 block text-sm font-medium text-ink">
                   {label}
+                  {field === 'clientAccountId' ? <span className="font-normal text-ink-muted"> (optional)</span> : null}
                 </label>
                 <select
                   id={`k1-${field}`}
                   aria-invalid={err[field] ? true : undefined}
-                  aria-describedby={err[field] ? `k1-${field}-error` : undefined}
+                  aria-describedby={[err[field] ? `k1-${field}-error` : '', field === 'clientAccountId' ? 'k1-account-hint' : ''].filter(Boolean).join(' ') || undefined}
                   className={`block w-full rounded-md border bg-white px-3 py-2 text-sm disabled:bg-slate-100 disabled:text-ink-subtle ${err[field] ? 'border-red-400' : 'border-slate-300'}`}
                   {...form.register(field)}
                 >
-                  <option value="">Choose…</option>
+                  <option value="">{field === 'clientAccountId' ? 'None' : 'Choose…'}</option>
                   {view.options[field].map((o) => (
                     <option key={o.id} value={o.id}>
                       {o.hint ? `${o.name} (${o.hint})` : o.name}
                     </option>
                   ))}
                 </select>
+                {field === 'clientAccountId' ? (
+                  <p id="k1-account-hint" className="mt-1 text-xs text-ink-muted">
+                    The client Account new people attach to; every client portal contact belongs to one.
+                  </p>
+                ) : null}
                 <FieldError id={`k1-${field}`} message={err[field]?.message} />
               </div>
             ))}

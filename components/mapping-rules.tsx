@@ -1,17 +1,27 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState, useTransition } from 'react';
+import { useMemo, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { columnsFor, DataTable } from '@/components/ui/data-table';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { Option } from '@/lib/settings/kaseyaone';
 import type { RuleRow } from '@/lib/settings/mapping-rules';
+import { azureRuleSchema } from '@/lib/azure/schemas';
 import { mappingRuleSchema, type MappingRuleInput } from '@/lib/settings/schemas';
 
+/** SSO rules match an email domain and a group name; Azure AD rules a tenant and a group's Object ID. */
+export type RuleVariant = 'sso' | 'azure';
+const VARIANT = {
+  sso: { domain: 'Domain', group: 'Security group', schema: mappingRuleSchema, empty: 'Without a rule nobody is provisioned by SSO JIT (your root user can always sign in). Add one per security group.' },
+  azure: { domain: 'Tenant', group: 'Group Object ID', schema: azureRuleSchema, empty: 'Without a rule the sync creates nobody and users it created lose access (your root user is exempt). Add one per Azure AD group.' },
+} as const;
+
 type Lookups = { securityRoleId: Option[]; departmentId: Option[]; locationId: Option[]; employeeRoleId: Option[] };
-type Actions = { saveMethod: (i: unknown) => Promise<ActionResult>; saveRule: (i: unknown) => Promise<ActionResult>; deleteRule: (i: unknown) => Promise<ActionResult> };
+type Act = (i: unknown) => Promise<ActionResult<unknown>>;
+type Actions = { saveMethod: Act; saveRule: Act; deleteRule: Act };
 
 const METHODS = [
   ['none', 'None'],
@@ -59,85 +69,90 @@ export function ProvisioningMethod({ method, save }: { method: string; save: Act
 
 const EMPTY: MappingRuleInput = { id: null, domain: '', securityGroup: '', userType: 'employee', securityRoleId: '', departmentId: '', locationId: '', employeeRoleId: '', position: 10 };
 
+const col = columnsFor<RuleRow>();
+const any = <span className="text-ink-subtle">any</span>;
+
+type RowActions = {
+  confirming: string | null;
+  pending: boolean;
+  setConfirming: (id: string | null) => void;
+  setEditing: (rule: MappingRuleInput) => void;
+  remove: (id: string) => void;
+};
+
+function ruleColumns(a: RowActions, variant: RuleVariant) {
+  return col.columns([
+    col.accessor('position', { header: 'Order', meta: { className: 'font-mono' } }),
+    col.accessor('domain', { header: VARIANT[variant].domain, cell: (c) => c.getValue() ?? any }),
+    col.accessor('securityGroup', { header: VARIANT[variant].group, cell: (c) => c.getValue() ?? any, meta: variant === 'azure' ? { className: 'font-mono text-xs' } : undefined }),
+    col.accessor('userType', { header: 'User type', cell: (c) => (c.getValue() === 'employee' ? 'Employee' : 'Client portal contact') }),
+    col.accessor('roleName', { header: 'Security Role', meta: { className: 'font-medium' } }),
+    col.accessor((r) => [r.departmentName, r.locationName, r.employeeRoleName].filter(Boolean).join(' · ') || '—', { id: 'alsoSets', header: 'Also sets', meta: { className: 'text-xs text-ink-muted' } }),
+    col.accessor((r) => new Date(r.createdAt).toISOString().slice(0, 10), { id: 'created', header: 'Created', meta: { className: 'whitespace-nowrap text-xs text-ink-muted' } }),
+    col.display({
+      id: 'actions',
+      header: '',
+      meta: { headerLabel: 'Actions', className: 'whitespace-nowrap text-right' },
+      cell: ({ row: { original: r } }) =>
+        a.confirming === r.id ? (
+          <>
+            <Button className="bg-red-600 py-1 hover:bg-red-700" disabled={a.pending} onClick={() => a.remove(r.id)}>
+              Confirm delete
+            </Button>
+            <Button variant="ghost" className="py-1" onClick={() => a.setConfirming(null)}>
+              Cancel
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button
+              variant="ghost"
+              className="py-1"
+              aria-label={`Edit rule ${r.securityGroup ?? 'any group'}`}
+              onClick={() => a.setEditing({ ...r, domain: r.domain ?? '', securityGroup: r.securityGroup ?? '', departmentId: r.departmentId ?? '', locationId: r.locationId ?? '', employeeRoleId: r.employeeRoleId ?? '' })}
+            >
+              Edit
+            </Button>
+            <Button variant="ghost" className="py-1" aria-label={`Delete rule ${r.securityGroup ?? 'any group'}`} onClick={() => a.setConfirming(r.id)}>
+              Delete
+            </Button>
+          </>
+        ),
+    }),
+  ]);
+}
+
 /** Mapping Rules: lowest order wins, a tie goes to the oldest rule. */
-export function MappingRules({ rules, lookups, actions }: { rules: RuleRow[]; lookups: Lookups; actions: Actions }) {
+export function MappingRules({ rules, lookups, actions, variant = 'sso' }: { rules: RuleRow[]; lookups: Lookups; actions: Actions; variant?: RuleVariant }) {
   const [editing, setEditing] = useState<MappingRuleInput | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const remove = (id: string) =>
+    start(async () => {
+      const res = await actions.deleteRule({ id });
+      setConfirming(null);
+      setNotice(res.ok ? 'Rule deleted.' : res.error);
+    });
+  // The actions cell reads the confirm/pending state, so the columns follow it.
+  const columns = useMemo(() => ruleColumns({ confirming, pending, setConfirming, setEditing, remove }, variant), [confirming, pending, variant]);
   return (
     <div className="space-y-4">
       <Notice message={notice} />
       {rules.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 px-6 py-8 text-center">
           <p className="text-sm font-medium text-ink">No mapping rules yet</p>
-          <p className="mt-1 text-sm text-ink-muted">Without a rule nobody is provisioned by SSO JIT (your root user can always sign in). Add one per security group.</p>
+          <p className="mt-1 text-sm text-ink-muted">{VARIANT[variant].empty}</p>
         </div>
       ) : (
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Mapping Rules">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
-            <tr>
-              <th className="py-2 pr-3">Order</th>
-              <th className="py-2 pr-3">Domain</th>
-              <th className="py-2 pr-3">Security group</th>
-              <th className="py-2 pr-3">User type</th>
-              <th className="py-2 pr-3">Security Role</th>
-              <th className="py-2 pr-3">Also sets</th>
-              <th className="py-2 pr-3">Created</th>
-              <th className="py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rules.map((r) => (
-              <tr key={r.id}>
-                <td className="py-2 pr-3 font-mono">{r.position}</td>
-                <td className="py-2 pr-3">{r.domain ?? <span className="text-ink-subtle">any</span>}</td>
-                <td className="py-2 pr-3">{r.securityGroup ?? <span className="text-ink-subtle">any</span>}</td>
-                <td className="py-2 pr-3">{r.userType === 'employee' ? 'Employee' : 'Client portal contact'}</td>
-                <td className="py-2 pr-3 font-medium">{r.roleName}</td>
-                <td className="py-2 pr-3 text-xs text-ink-muted">{[r.departmentName, r.locationName, r.employeeRoleName].filter(Boolean).join(' · ') || '—'}</td>
-                <td className="whitespace-nowrap py-2 pr-3 text-xs text-ink-muted">{new Date(r.createdAt).toISOString().slice(0, 10)}</td>
-                <td className="whitespace-nowrap py-2 text-right">
-                  {confirming === r.id ? (
-                    <>
-                      <Button
-                        className="bg-red-600 py-1 hover:bg-red-700"
-                        disabled={pending}
-                        onClick={() =>
-                          start(async () => {
-                            const res = await actions.deleteRule({ id: r.id });
-                            setConfirming(null);
-                            setNotice(res.ok ? 'Rule deleted.' : res.error);
-                          })
-                        }
-                      >
-                        Confirm delete
-                      </Button>
-                      <Button variant="ghost" className="py-1" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </Button>
-                    </>
-                  ) : (
-                    <>
-                      <Button variant="ghost" className="py-1" aria-label={`Edit rule ${r.securityGroup ?? 'any group'}`} onClick={() => setEditing({ ...r, domain: r.domain ?? '', securityGroup: r.securityGroup ?? '', departmentId: r.departmentId ?? '', locationId: r.locationId ?? '', employeeRoleId: r.employeeRoleId ?? '' })}>
-                        Edit
-                      </Button>
-                      <Button variant="ghost" className="py-1" aria-label={`Delete rule ${r.securityGroup ?? 'any group'}`} onClick={() => setConfirming(r.id)}>
-                        Delete
-                      </Button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label="Mapping Rules" columns={columns} data={rules} getRowId={(r) => r.id} />
       )}
       {editing ? (
         <RuleForm
           key={String(editing.id ?? 'new')}
           initial={editing}
           lookups={lookups}
+          variant={variant}
           save={actions.saveRule}
           onDone={(message) => {
             setEditing(null);
@@ -154,8 +169,8 @@ export function MappingRules({ rules, lookups, actions }: { rules: RuleRow[]; lo
   );
 }
 
-function RuleForm({ initial, lookups, save, onDone, onCancel }: { initial: MappingRuleInput; lookups: Lookups; save: Actions['saveRule']; onDone: (m: string) => void; onCancel: () => void }) {
-  const form = useForm<MappingRuleInput>({ resolver: zodResolver(mappingRuleSchema, undefined, { raw: true }) as unknown as Resolver<MappingRuleInput>, defaultValues: initial });
+function RuleForm({ initial, lookups, variant, save, onDone, onCancel }: { initial: MappingRuleInput; lookups: Lookups; variant: RuleVariant; save: Actions['saveRule']; onDone: (m: string) => void; onCancel: () => void }) {
+  const form = useForm<MappingRuleInput>({ resolver: zodResolver(VARIANT[variant].schema as typeof mappingRuleSchema, undefined, { raw: true }) as unknown as Resolver<MappingRuleInput>, defaultValues: initial });
   const [error, setError] = useState<string | null>(null);
   const err = form.formState.errors;
   const submit = async (values: MappingRuleInput) => {
@@ -188,8 +203,8 @@ function RuleForm({ initial, lookups, save, onDone, onCancel }: { initial: Mappi
     <form onSubmit={form.handleSubmit(submit)} noValidate className="rounded-lg border border-slate-200 p-5" aria-label={initial.id ? 'Edit mapping rule' : 'Add mapping rule'}>
       <h3 className="mb-4 text-sm font-semibold text-ink">{initial.id ? 'Edit mapping rule' : 'Add mapping rule'}</h3>
       <div className="grid gap-4 sm:grid-cols-3">
-        {text('domain', 'Domain', 'any')}
-        {text('securityGroup', 'Security group', 'any')}
+        {text('domain', VARIANT[variant].domain, variant === 'azure' ? 'any connected tenant' : 'any')}
+        {text('securityGroup', VARIANT[variant].group, variant === 'azure' ? '00000000-0000-0000-0000-000000000000' : 'any')}
         {text('position', 'Order (lowest wins)')}
         <div>
           <label htmlFor="rule-userType" className="mb-1 block text-sm font-medium text-ink">User type</label>

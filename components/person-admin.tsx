@@ -35,10 +35,10 @@ export function PersonAdmin({ personId, status, locked, isRoot, update }: { pers
         )}
         {isRoot ? <span className="text-xs text-ink-muted">The root user cannot be deactivated.</span> : null}
       </div>
-      <fieldset>
-        <legend className="text-sm font-medium text-ink">Locked fields</legend>
+      <fieldset className="border-t border-slate-100 pt-5">
+        <legend className="float-left mb-1 w-full text-sm font-medium text-ink">Locked fields</legend>
         <p className="mb-2 text-xs text-ink-muted">A locked field keeps its value: SSO logins and directory sync no longer change it.</p>
-        <div className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-3">
+        <div className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
           {Object.entries(LOCKABLE_FIELDS).map(([field, label]) => (
             <label key={field} className="inline-flex items-center gap-2">
               <input
@@ -51,7 +51,8 @@ export function PersonAdmin({ personId, status, locked, isRoot, update }: { pers
                   setLocks(next);
                 }}
               />
-              Lock {label}
+              <span className="sr-only">Lock </span>
+              {label}
             </label>
           ))}
         </div>

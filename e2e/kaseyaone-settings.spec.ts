@@ -26,9 +26,13 @@ test('KaseyaOne Settings: login before auto-creation, defaults hidden → requir
   await expect(defaults).toContainText('low-access Security Role');
   await page.getByRole('button', { name: 'Save' }).click();
   for (const label of ['Department', 'Location', 'Manager', 'Job Title', 'Employment Type', 'Security Role', 'Employee Role']) {
-    await expect(page.getByText(`Choose a ${label}.`, { exact: true })).toBeVisible();
+    await expect(page.getByText(`Choose ${/^E/.test(label) ? 'an' : 'a'} ${label}.`, { exact: true })).toBeVisible();
     await expect(page.getByLabel(label, { exact: true })).toHaveAttribute('aria-invalid', 'true');
   }
+  // The Account new people attach to is optional.
+  const account = page.getByLabel('Account (optional)');
+  await expect(account).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(account.locator('option:checked')).toHaveText('None');
 
   // "Select a department, location, manager, job title, employment type, security role, and employee role as defaults. Click Save."
   const choices: [string, string][] = [
@@ -39,6 +43,7 @@ test('KaseyaOne Settings: login before auto-creation, defaults hidden → requir
     ['Employment Type', 'Contractor'],
     ['Security Role', 'Basic (access level 0)'],
     ['Employee Role', 'Tier 1'],
+    ['Account (optional)', 'Scorpio Holdings'],
   ];
   for (const [label, option] of choices) await page.getByLabel(label, { exact: true }).selectOption({ label: option });
   await page.getByRole('button', { name: 'Save' }).click();

@@ -1,8 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
-import { getPerson, updatePersonAdmin } from '@/lib/people/person';
+import { describeChanges } from '@/lib/audit/log';
+import { editPerson, getPerson, updatePersonAdmin } from '@/lib/people/person';
+import { loadLookupOptions } from '@/lib/settings/kaseyaone';
 import { testDb } from './db';
 
 const { db } = testDb();
@@ -37,5 +39,132 @@ describe('person administration', () => {
     expect(await getPerson(db, org.globex!.id, bob)).toBeNull();
     expect(await updatePersonAdmin(db, org.globex!.id, org.globex!.root, { personId: bob, status: 'inactive' })).toMatchObject({ ok: false, notFound: true });
     expect((await getPerson(db, org.acme!.id, bob))!.status).toBe('active');
+  });
+});
+
+describe('editing a person', () => {
+  const name = (opts: { id: string; name: string }[], n: string) => opts.find((o) => o.name === n)!.id;
+  async function form(personId: string) {
+    const p = (await getPerson(db, org.acme!.id, personId))!;
+    return {
+      personId,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      username: p.username ?? '',
+      email: p.email,
+      phone: p.phone ?? '',
+      jobTitleId: p.jobTitleId ?? '',
+      departmentId: p.departmentId ?? '',
+      locationId: p.locationId ?? '',
+      securityRoleId: p.securityRoleId ?? '',
+      employeeRoleId: p.employeeRoleId ?? '',
+      clientAccountId: p.clientAccountId ?? '',
+    };
+  }
+  const lastEvent = async (personId: string) =>
+    (await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, personId)).orderBy(desc(s.provisioningEvents.createdAt)).limit(1))[0]!;
+
+  it('saves names, username, email, phone and lookups, recorded as person_updated with each field before → after', async () => {
+    const alice = (await db.select().from(s.people).where(eq(s.people.email, 'alice.nguyen@acme.example')))[0]!.id;
+    const o = await loadLookupOptions(db, org.acme!.id);
+    const res = await editPerson(db, org.acme!.id, org.acme!.root, {
+      ...(await form(alice)),
+      firstName: ' Alicia ',
+      username: 'anguyen',
+      phone: '+1 (555) 0102',
+      jobTitleId: name(o.jobTitleId, 'Service Manager'),
+      departmentId: name(o.departmentId, 'Service Desk'),
+      locationId: '',
+      securityRoleId: name(o.securityRoleId, 'Technician'),
+      employeeRoleId: name(o.employeeRoleId, 'Level 2 Support'),
+    });
+    expect(res).toEqual({ ok: true, changed: ['firstName', 'username', 'phone', 'jobTitleId', 'departmentId', 'locationId', 'securityRoleId', 'employeeRoleId'] });
+    expect(await getPerson(db, org.acme!.id, alice)).toMatchObject({ firstName: 'Alicia', lastName: 'Nguyen', username: 'anguyen', phone: '+1 (555) 0102', locationId: null });
+    const event = await lastEvent(alice);
+    expect(event).toMatchObject({ type: 'person_updated', source: 'admin', actorPersonId: org.acme!.root, detail: { what: 'person_edit' } });
+    expect(event.diff.firstName).toEqual({ before: 'Alice', after: 'Alicia' });
+    expect(await describeChanges(db, org.acme!.id, { securityRoleId: event.diff.securityRoleId!, locationId: event.diff.locationId! })).toEqual([
+      { field: 'securityRoleId', before: 'Service Manager', after: 'Technician' },
+      { field: 'locationId', before: 'Head Office', after: '—' },
+    ]);
+
+    // The same values again: nothing changes and no event is written.
+    const count = (await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, alice))).length;
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, await form(alice))).toEqual({ ok: true, changed: [] });
+    expect(await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, alice))).toHaveLength(count);
+  });
+
+  it('email is unique across the platform, compared case-insensitively: a clash is a field error; a case change of one’s own email is fine', async () => {
+    const joanna = (await db.select().from(s.people).where(eq(s.people.email, 'joanna@initech.example')))[0]!.id;
+    const before = await getPerson(db, org.acme!.id, joanna);
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(joanna)), email: 'PETER.Gibbons@Initech.example', firstName: 'Jo' })).toEqual({
+      ok: false,
+      error: 'Check the highlighted fields.',
+      fieldErrors: { email: 'Another person already uses this email address.' },
+    });
+    // Another organization's address too (email is unique platform-wide).
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(joanna)), email: 'gina.ross@globex.example' })).toMatchObject({ fieldErrors: { email: 'Another person already uses this email address.' } });
+    expect(await getPerson(db, org.acme!.id, joanna)).toEqual(before);
+
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(joanna)), email: 'Joanna@Initech.example' })).toEqual({ ok: true, changed: ['email'] });
+    expect((await getPerson(db, org.acme!.id, joanna))!.email).toBe('Joanna@Initech.example');
+  });
+
+  it('two admins giving two people one new address at once: one wins, the other gets the field error', async () => {
+    const [tech, peter] = await Promise.all(['tech@acme.example', 'peter.gibbons@initech.example'].map(async (e) => (await db.select().from(s.people).where(eq(s.people.email, e)))[0]!.id));
+    const results = await Promise.all([tech!, peter!].map(async (id) => editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(id)), email: 'Shared.Address@acme.example' })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ fieldErrors: { email: 'Another person already uses this email address.' } });
+  });
+
+  it('a contact keeps an Account (not a department); lookups of another organization are field errors', async () => {
+    const sam = (await db.select().from(s.people).where(eq(s.people.email, 'sam.jones@umbrella-health.example')))[0]!.id;
+    const o = await loadLookupOptions(db, org.acme!.id);
+    const theirs = await loadLookupOptions(db, org.globex!.id);
+    expect(
+      await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(sam)), clientAccountId: theirs.clientAccountId[0]!.id, securityRoleId: name(theirs.securityRoleId, 'Basic'), jobTitleId: theirs.jobTitleId[0]!.id }),
+    ).toMatchObject({
+      ok: false,
+      fieldErrors: { clientAccountId: 'Choose an Account of your organization.', securityRoleId: 'Choose a Security Role of your organization.', jobTitleId: 'Choose a Job Title of your organization.' },
+    });
+    const res = await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(sam)), clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: name(o.departmentId, 'Finance') });
+    expect(res).toEqual({ ok: true, changed: ['clientAccountId'] });
+    expect(await getPerson(db, org.acme!.id, sam)).toMatchObject({ clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: null });
+  });
+
+  it('refuses bad input field by field', async () => {
+    const res = await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), firstName: ' ', email: 'not-an-email', username: 'two words', phone: 'call me', securityRoleId: '' });
+    expect(res).toMatchObject({
+      ok: false,
+      fieldErrors: {
+        firstName: 'Enter a first name.',
+        email: 'Enter a valid email address.',
+        username: 'A username has no spaces.',
+        phone: 'Enter a phone number: digits, spaces and + ( ) - . only.',
+        securityRoleId: 'Choose a Security Role.',
+      },
+    });
+  });
+
+  it('an admin cannot take their own admin grant away (the root user keeps it anyway)', async () => {
+    const o = await loadLookupOptions(db, org.acme!.id);
+    const admin = (
+      await db
+        .insert(s.people)
+        .values({ organizationId: org.acme!.id, type: 'employee', email: 'second.admin@acme.example', firstName: 'Sec', lastName: 'Ond', securityRoleId: name(o.securityRoleId, 'Administrator') })
+        .returning()
+    )[0]!;
+    expect(await editPerson(db, org.acme!.id, admin.id, { ...(await form(admin.id)), securityRoleId: name(o.securityRoleId, 'Read Only') })).toMatchObject({
+      ok: false,
+      fieldErrors: { securityRoleId: 'This role would take your own admin access away: ask another admin to change it.' },
+    });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(admin.id)), securityRoleId: name(o.securityRoleId, 'Read Only') })).toMatchObject({ ok: true });
+  });
+
+  it("another organization's person is not found and stays untouched", async () => {
+    const before = await getPerson(db, org.acme!.id, bob);
+    expect(await editPerson(db, org.globex!.id, org.globex!.root, { ...(await form(bob)), firstName: 'Hijacked' })).toMatchObject({ ok: false, notFound: true });
+    expect(await getPerson(db, org.acme!.id, bob)).toEqual(before);
+    expect(await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.organizationId, org.globex!.id), eq(s.provisioningEvents.personId, bob)))).toHaveLength(0);
   });
 });

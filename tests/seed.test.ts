@@ -15,10 +15,10 @@ async function orgBySlug(slug: string) {
 describe('demo seed', () => {
   it('creates Acme MSP and Globex IT with every lookup, and is idempotent', async () => {
     expect(await seedDemo(db)).toEqual({ created: ['acme', 'globex'], skipped: [] });
-    const snapshot = async () => (await db.select({ n: count() }).from(s.people))[0]!.n;
+    const snapshot = async () => [(await db.select({ n: count() }).from(s.people))[0]!.n, (await db.select({ n: count() }).from(s.kaseyaOneOrganizations))[0]!.n];
     const before = await snapshot();
     expect(await seedDemo(db)).toEqual({ created: [], skipped: ['acme', 'globex'] });
-    expect(await snapshot()).toBe(before);
+    expect(await snapshot()).toEqual(before);
 
     const acme = await orgBySlug('acme');
     expect(acme.name).toBe('Acme MSP');
@@ -28,6 +28,11 @@ describe('demo seed', () => {
     }
     const accounts = await db.select().from(s.clientAccounts).where(eq(s.clientAccounts.organizationId, acme.id));
     expect(accounts).toHaveLength(2);
+    // KaseyaOne Settings › Organizations has something to show: some mapped to an Account, some not.
+    const k1 = await db.select().from(s.kaseyaOneOrganizations).where(eq(s.kaseyaOneOrganizations.organizationId, acme.id));
+    expect(k1.length).toBeGreaterThanOrEqual(3);
+    expect(k1.filter((k) => k.clientAccountId).every((k) => accounts.some((a) => a.id === k.clientAccountId))).toBe(true);
+    expect(k1.some((k) => k.clientAccountId) && k1.some((k) => !k.clientAccountId)).toBe(true);
     const roles = await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme.id));
     expect(roles.length).toBeGreaterThanOrEqual(3);
     expect(roles.some((r) => r.isAdmin)).toBe(true);

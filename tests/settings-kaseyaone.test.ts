@@ -86,4 +86,36 @@ describe('KaseyaOne Settings', () => {
     expect(await saveKaseyaOneSettings(db, acme, actor, values)).toEqual({ ok: true, changed: [] });
     expect(await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.organizationId, acme))).toHaveLength(before.length);
   });
+
+  it('the Account default (optional): one of this organization’s client Accounts, audited, kept while auto-creation is off, given to new people', async () => {
+    const { options, values } = await getKaseyaOneSettings(db, acme);
+    expect(options.clientAccountId.map((o) => o.name)).toEqual(['Initech', 'Umbrella Health']);
+    const theirs = (await getKaseyaOneSettings(db, globex)).options.clientAccountId[0]!.id;
+    const on = { ...values, loginEnabled: true, autoCreationEnabled: true };
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: theirs })).toMatchObject({ ok: false, fieldErrors: { clientAccountId: 'Choose an Account of your organization.' } });
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: 'nope' })).toMatchObject({ ok: false, fieldErrors: { clientAccountId: expect.any(String) } });
+    expect((await getKaseyaOneSettings(db, acme)).values.clientAccountId).toBeNull();
+
+    const umbrella = pick(options.clientAccountId, 'Umbrella Health');
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: umbrella })).toEqual({ ok: true, changed: ['autoCreationEnabled', 'clientAccountId'] });
+    expect((await getKaseyaOneSettings(db, acme)).values.clientAccountId).toBe(umbrella);
+    const [event] = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.organizationId, acme)).orderBy(desc(s.provisioningEvents.createdAt)).limit(1);
+    expect(event!.diff.clientAccountId).toEqual({ before: null, after: umbrella });
+    const [row] = await db.select().from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, acme));
+    expect(row!.defaultClientAccountId).toBe(umbrella);
+
+    // Like the other defaults, it is kept (not cleared) while Automatic User Creation is off.
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, autoCreationEnabled: false, clientAccountId: '' })).toMatchObject({ ok: true });
+    expect((await getKaseyaOneSettings(db, acme)).values.clientAccountId).toBe(umbrella);
+
+    await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: umbrella });
+    const login = await provisionLogin(db, { organizationId: acme, identity: normalizeIdentity('kaseyaone', 'k1', { id: 'k1-yan', email: 'yan@acme.example', firstName: 'Yan', partnerOrgId: 'k1-partner-acme' }) });
+    expect(login).toMatchObject({ outcome: 'allow', action: 'create' });
+    const [yan] = await db.select().from(s.people).where(eq(s.people.email, 'yan@acme.example'));
+    expect(yan!.clientAccountId).toBe(umbrella);
+
+    // Optional: clearing it is allowed while the other defaults stay required.
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: '' })).toMatchObject({ ok: true, changed: ['clientAccountId'] });
+    expect((await getKaseyaOneSettings(db, acme)).values.clientAccountId).toBeNull();
+  });
 });

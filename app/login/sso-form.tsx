@@ -7,7 +7,7 @@ export function SsoForm({ org }: { org?: string }) {
     <form method="post" action="/api/sso/start" className="space-y-3">
       {org ? <input type="hidden" name="org" value={org} /> : null}
       <Field label="Work email" name="email" type="email" autoComplete="email" placeholder="you@company.com" />
-      <div className="grid grid-cols-2 gap-3">
+      <div className="grid gap-2">
         <Button type="submit" name="kind" value="sso" variant="secondary">
           Sign in with SSO
         </Button>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 
 /** The page heading every console page opens with: breadcrumb trail, title, one-line purpose. */
-export function PageHeader({ trail, title, description, actions }: { trail?: string[]; title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({ trail, title, description, meta, actions }: { trail?: string[]; title: string; description?: string; meta?: ReactNode; actions?: ReactNode }) {
   return (
     <header className="mb-6 flex flex-wrap items-end justify-between gap-4 border-b border-slate-200 pb-5">
       <div>
@@ -12,6 +12,7 @@ export function PageHeader({ trail, title, description, actions }: { trail?: str
         ) : null}
         <h1 className="text-2xl font-semibold tracking-tight text-ink">{title}</h1>
         {description ? <p className="mt-1 max-w-2xl text-sm text-ink-muted">{description}</p> : null}
+        {meta ? <div className="mt-2 flex flex-wrap items-center gap-2">{meta}</div> : null}
       </div>
       {actions}
     </header>
@@ -44,5 +45,5 @@ export function Badge({ tone = 'slate', children }: { tone?: 'slate' | 'green' |
     red: 'bg-red-50 text-red-700 ring-red-600/20',
     blue: 'bg-brand-50 text-brand-700 ring-brand-600/20',
   } as const;
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-slate-500/10 ${tones[tone]}`}>{children}</span>;
+  return <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-slate-500/10 ${tones[tone]}`}>{children}</span>;
 }

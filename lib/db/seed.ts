@@ -40,6 +40,8 @@ type DemoOrg = {
   roles: { name: string; accessLevel: number; isAdmin: boolean }[];
   root: string;
   people: DemoPerson[];
+  /** KaseyaOne customer organizations (KaseyaOne Settings › Organizations), some mapped to an Account. */
+  kaseyaOneOrgs?: { externalId: string; name: string; account?: string }[];
 };
 
 export const DEMO_ORGS: DemoOrg[] = [
@@ -72,6 +74,12 @@ export const DEMO_ORGS: DemoOrg[] = [
       { email: 'peter.gibbons@initech.example', firstName: 'Peter', lastName: 'Gibbons', type: 'contact', role: 'Read Only', account: 'Initech', phone: '+1 555 0199' },
       { email: 'joanna@initech.example', firstName: 'Joanna', lastName: 'Martin', type: 'contact', role: 'Read Only', account: 'Initech' },
       { email: 'sam.jones@umbrella-health.example', firstName: 'Sam', lastName: 'Jones', type: 'contact', role: 'Read Only', account: 'Umbrella Health' },
+    ],
+    kaseyaOneOrgs: [
+      { externalId: 'k1-org-10041', name: 'Initech', account: 'Initech' },
+      { externalId: 'k1-org-10057', name: 'Umbrella Health Group', account: 'Umbrella Health' },
+      { externalId: 'k1-org-10112', name: 'Vandelay Industries' },
+      { externalId: 'k1-org-10230', name: 'Pendant Publishing' },
     ],
   },
   {
@@ -195,5 +203,10 @@ async function seedOrg(tx: Tx, org: DemoOrg, hashes: Map<string, string>): Promi
   }
   await tx.update(s.organizations).set({ rootPersonId: rootId }).where(eq(s.organizations.id, organizationId));
   await tx.insert(s.provisioningSettings).values({ organizationId });
+  if (org.kaseyaOneOrgs?.length) {
+    await tx
+      .insert(s.kaseyaOneOrganizations)
+      .values(org.kaseyaOneOrgs.map((k) => ({ organizationId, externalId: k.externalId, name: k.name, clientAccountId: pick(ids.clientAccounts, k.account) })));
+  }
   return true;
 }

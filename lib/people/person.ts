@@ -1,7 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/lib/db/client';
+import { isUniqueViolation } from '@/lib/db/errors';
 import * as s from '@/lib/db/schema';
+import { aOrAn } from '@/lib/settings/schemas';
+import { invalidInput } from '@/lib/validation';
+import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
 
 /** Fields an admin can lock: SSO logins and directory sync then leave them alone. */
 export const LOCKABLE_FIELDS = {
@@ -80,4 +84,86 @@ export async function updatePersonAdmin(db: Db, organizationId: string, actorPer
     await tx.insert(s.provisioningEvents).values({ organizationId, type, source: 'admin', actorPersonId, personId: p.id, diff, detail: { what: 'person_admin' } });
     return { ok: true } as PersonUpdate;
   });
+}
+
+const LOOKUP_TABLES = {
+  jobTitleId: s.jobTitles,
+  departmentId: s.departments,
+  locationId: s.locations,
+  securityRoleId: s.securityRoles,
+  employeeRoleId: s.employeeRoles,
+  clientAccountId: s.clientAccounts,
+} as const satisfies Record<PersonLookupField, unknown>;
+
+const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone'] as const;
+const EMAIL_TAKEN = 'Another person already uses this email address.';
+
+export type PersonEditResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string>; notFound?: boolean };
+
+/**
+ * An admin edits a person's details. Lookups must be this organization's, the email is
+ * unique across the platform (case-insensitive), and an admin cannot take their own admin
+ * grant away. Recorded as a person_updated event with the before → after of each field.
+ */
+export async function editPerson(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<PersonEditResult> {
+  const parsed = personEditSchema.safeParse(raw);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const input = parsed.data;
+  const refuse = (fieldErrors: Record<string, string>): PersonEditResult => ({ ok: false, error: 'Check the highlighted fields.', fieldErrors });
+  try {
+    return await db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ person: s.people, rootId: s.organizations.rootPersonId })
+        .from(s.people)
+        .innerJoin(s.organizations, eq(s.organizations.id, s.people.organizationId))
+        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, input.personId)))
+        .for('update', { of: s.people });
+      if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonEditResult;
+      const p = current.person;
+
+      const fieldErrors: Record<string, string> = {};
+      const lookups = LOOKUPS_BY_TYPE[p.type];
+      for (const field of lookups) {
+        const id = input[field];
+        if (!id) continue;
+        const table = LOOKUP_TABLES[field];
+        const [found] = await tx.select({ id: table.id }).from(table).where(and(eq(table.organizationId, organizationId), eq(table.id, id)));
+        if (!found) fieldErrors[field] = `Choose ${aOrAn(PERSON_LOOKUP_FIELDS[field])} of your organization.`;
+      }
+      if (input.email.toLowerCase() !== p.email.toLowerCase()) {
+        const [taken] = await tx
+          .select({ id: s.people.id })
+          .from(s.people)
+          .where(and(sql`lower(${s.people.email}) = lower(${input.email})`, ne(s.people.id, p.id)));
+        if (taken) fieldErrors.email = EMAIL_TAKEN;
+      }
+      if (p.id === actorPersonId && current.rootId !== p.id && input.securityRoleId !== p.securityRoleId && !fieldErrors.securityRoleId) {
+        const [role] = await tx.select({ isAdmin: s.securityRoles.isAdmin }).from(s.securityRoles).where(and(eq(s.securityRoles.organizationId, organizationId), eq(s.securityRoles.id, input.securityRoleId)));
+        if (!role?.isAdmin) fieldErrors.securityRoleId = 'This role would take your own admin access away: ask another admin to change it.';
+      }
+      if (Object.keys(fieldErrors).length) return refuse(fieldErrors);
+
+      const next: Partial<PersonEdit> = {};
+      for (const f of TEXT_FIELDS) next[f] = input[f] as never;
+      for (const f of lookups) next[f] = input[f] as never;
+      const diff: Record<string, { before: unknown; after: unknown }> = {};
+      for (const [field, after] of Object.entries(next) as [keyof typeof next, unknown][]) {
+        const before = p[field as keyof typeof p] ?? null;
+        if (before !== after) diff[field] = { before, after };
+      }
+      const changed = Object.keys(diff);
+      if (changed.length === 0) return { ok: true, changed } as PersonEditResult;
+      const set = Object.fromEntries(changed.map((f) => [f, diff[f]!.after])) as Partial<typeof s.people.$inferInsert>;
+      await tx
+        .update(s.people)
+        .set({ ...set, updatedAt: new Date() })
+        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, p.id)));
+      await tx.insert(s.provisioningEvents).values({ organizationId, type: 'person_updated', source: 'admin', actorPersonId, personId: p.id, diff, detail: { what: 'person_edit' } });
+      return { ok: true, changed } as PersonEditResult;
+    });
+  } catch (err) {
+    // Two admins giving two people one address at the same moment: the unique index decides.
+    if (isUniqueViolation(err, 'people_email_lower_uq')) return refuse({ email: EMAIL_TAKEN });
+    throw err;
+  }
 }

@@ -3,10 +3,11 @@ import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
 import { provisioningEvents } from '@/lib/db/schema';
-import { EMPLOYEE_DEFAULT_FIELDS, kaseyaOneSettingsSchema, type EmployeeDefaultField, type KaseyaOneSettings } from './schemas';
+import { aOrAn, DEFAULT_FIELDS, kaseyaOneSettingsSchema, type DefaultField, type KaseyaOneSettings } from './schemas';
 
 export type Option = { id: string; name: string; hint?: string };
-export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: Record<EmployeeDefaultField, Option[]> };
+export type LookupOptions = Record<DefaultField, Option[]>;
+export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: LookupOptions };
 export type SaveResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 const LOOKUPS = {
@@ -15,6 +16,7 @@ const LOOKUPS = {
   jobTitleId: s.jobTitles,
   employmentTypeId: s.employmentTypes,
   employeeRoleId: s.employeeRoles,
+  clientAccountId: s.clientAccounts,
 } as const;
 
 const SETTING_COLUMNS = {
@@ -25,7 +27,8 @@ const SETTING_COLUMNS = {
   employmentTypeId: 'defaultEmploymentTypeId',
   securityRoleId: 'defaultSecurityRoleId',
   employeeRoleId: 'defaultEmployeeRoleId',
-} as const satisfies Record<EmployeeDefaultField, keyof typeof s.provisioningSettings.$inferSelect>;
+  clientAccountId: 'defaultClientAccountId',
+} as const satisfies Record<DefaultField, keyof typeof s.provisioningSettings.$inferSelect>;
 
 export async function getKaseyaOneSettings(db: Db, organizationId: string): Promise<KaseyaOneSettingsView> {
   const [row] = await db
@@ -39,12 +42,13 @@ export async function getKaseyaOneSettings(db: Db, organizationId: string): Prom
     autoCreationEnabled: st?.autoCreationEnabled ?? false,
     kaseyaOneOrgId: row?.k1 ?? null,
   } as KaseyaOneSettings;
-  for (const [field] of EMPLOYEE_DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
+  for (const [field] of DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
   return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadLookupOptions(db, organizationId) };
 }
 
-export async function loadLookupOptions(db: Db, organizationId: string): Promise<Record<EmployeeDefaultField, Option[]>> {
-  const options = {} as Record<EmployeeDefaultField, Option[]>;
+/** This organization's lookups, managers and client Accounts, as form options. */
+export async function loadLookupOptions(db: Db, organizationId: string): Promise<LookupOptions> {
+  const options = {} as LookupOptions;
   for (const [field, table] of Object.entries(LOOKUPS) as [keyof typeof LOOKUPS, (typeof LOOKUPS)[keyof typeof LOOKUPS]][]) {
     options[field] = await db.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId)).orderBy(asc(table.name));
   }
@@ -75,12 +79,12 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
   const input = parsed.data;
   const current = await getKaseyaOneSettings(db, organizationId);
   const next: KaseyaOneSettings = { ...input };
-  if (!input.autoCreationEnabled) for (const [field] of EMPLOYEE_DEFAULT_FIELDS) next[field] = current.values[field];
+  if (!input.autoCreationEnabled) for (const [field] of DEFAULT_FIELDS) next[field] = current.values[field];
 
   const fieldErrors: Record<string, string> = {};
-  for (const [field, label] of EMPLOYEE_DEFAULT_FIELDS) {
+  for (const [field, label] of DEFAULT_FIELDS) {
     const id = next[field];
-    if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose a ${label} of your organization.`;
+    if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose ${aOrAn(label)} of your organization.`;
   }
   if (Object.keys(fieldErrors).length) return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
 
@@ -91,7 +95,7 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
   if (Object.keys(diff).length === 0) return { ok: true, changed: [] };
 
   await db.transaction(async (tx) => {
-    const defaults = Object.fromEntries(EMPLOYEE_DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
+    const defaults = Object.fromEntries(DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
     await tx
       .insert(s.provisioningSettings)
       .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, ...defaults })

@@ -13,6 +13,13 @@ export const EMPLOYEE_DEFAULT_FIELDS = [
 ] as const;
 export type EmployeeDefaultField = (typeof EMPLOYEE_DEFAULT_FIELDS)[number][0];
 
+/** "a Department", "an Employee Role". */
+export const aOrAn = (label: string) => `${/^[AEIOU]/i.test(label) ? 'an' : 'a'} ${label}`;
+
+/** Every default new people get: the required Employee Defaults plus the optional client Account. */
+export const DEFAULT_FIELDS = [...EMPLOYEE_DEFAULT_FIELDS, ['clientAccountId', 'Account']] as const;
+export type DefaultField = (typeof DEFAULT_FIELDS)[number][0];
+
 const optionalId = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.uuid().nullable());
 
 export const kaseyaOneSettingsSchema = z
@@ -27,6 +34,8 @@ export const kaseyaOneSettingsSchema = z
     employmentTypeId: optionalId,
     securityRoleId: optionalId,
     employeeRoleId: optionalId,
+    /** The client Account new people attach to; optional (employees need none). */
+    clientAccountId: optionalId,
   })
   .superRefine((v, ctx) => {
     if (v.autoCreationEnabled && !v.loginEnabled) {
@@ -37,7 +46,7 @@ export const kaseyaOneSettingsSchema = z
     }
     if (!v.autoCreationEnabled) return;
     for (const [field, label] of EMPLOYEE_DEFAULT_FIELDS) {
-      if (!v[field]) ctx.addIssue({ code: 'custom', path: [field], message: `Choose a ${label}.` });
+      if (!v[field]) ctx.addIssue({ code: 'custom', path: [field], message: `Choose ${aOrAn(label)}.` });
     }
   });
 
@@ -83,3 +92,19 @@ export const attributeMappingSchema = z.object({
   applyOn: z.enum(['create', 'every_login']),
 });
 export type AttributeMappingInput = z.input<typeof attributeMappingSchema>;
+
+/** A KaseyaOne organization an admin adds by hand (we read none from KaseyaOne's API here). */
+export const kaseyaOneOrganizationSchema = z.object({
+  externalId: z
+    .string()
+    .trim()
+    .min(1, 'Enter the organization ID KaseyaOne shows.')
+    .max(200, 'Keep the ID under 200 characters.')
+    .regex(/^\S+$/, 'The ID has no spaces.'),
+  name: z.string().trim().min(1, 'Enter the organization name.').max(200, 'Keep the name under 200 characters.'),
+  clientAccountId: optionalId,
+});
+export type KaseyaOneOrganizationInput = z.input<typeof kaseyaOneOrganizationSchema>;
+
+/** Map a KaseyaOne organization to a client Account, or unmap it (null). */
+export const kaseyaOneOrganizationMappingSchema = z.object({ id: z.uuid(), clientAccountId: optionalId });

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { Pager } from '@/components/pager';
 import { Badge, Card, PageHeader } from '@/components/ui/page';
-import { EVENT_TYPES, listEvents, logFiltersSchema } from '@/lib/audit/log';
+import { TableSkeleton } from '@/components/ui/skeleton';
+import { EVENT_TYPES, listEvents, logFiltersSchema, type LogFilters } from '@/lib/audit/log';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { flatParams } from '@/lib/pagination';
@@ -29,11 +31,10 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
   const viewer = await requireAdmin();
   const params = flatParams(await searchParams);
   const filters = logFiltersSchema.parse(params);
-  const log = await listEvents(getDb(), viewer.organizationId, filters);
   const select = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
   return (
     <>
-      <PageHeader title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference on the denial page: paste it here." />
+      <PageHeader trail={['Admin', 'My Company']} title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference on the denial page: paste it here." />
       <Card className="mb-4 p-4">
         <form method="get" className="grid gap-3 md:grid-cols-4" aria-label="Filter the log">
           <Filter label="Reference" name="ref" defaultValue={params.ref} placeholder="e.g. 3f2a…" />
@@ -67,62 +68,81 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
           </div>
         </form>
       </Card>
-      <Card className="overflow-hidden">
-        {log.rows.length === 0 ? (
-          <div className="p-10 text-center">
-            <p className="text-sm font-medium text-ink">No events match</p>
-            <p className="mt-1 text-sm text-ink-muted">Logins, provisioning changes and settings changes appear here as they happen.</p>
-          </div>
-        ) : (
-          <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Provisioning events">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
-              <tr>
-                <th scope="col" className="px-4 py-3">Time (UTC)</th>
-                <th scope="col" className="px-4 py-3">Event</th>
-                <th scope="col" className="px-4 py-3">Person</th>
-                <th scope="col" className="px-4 py-3">Source</th>
-                <th scope="col" className="px-4 py-3">Why / what changed</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 align-top">
-              {log.rows.map((e) => (
-                <tr key={e.id} data-event-id={e.id}>
-                  <td className="whitespace-nowrap px-4 py-3 text-ink-muted">{e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
-                  <td className="px-4 py-3">
-                    <Badge tone={TYPE_TONE[e.type as keyof typeof TYPE_TONE] ?? 'slate'}>{TYPE_LABEL[e.type]}</Badge>
-                    <p className="mt-1 font-mono text-[11px] text-ink-subtle">{e.id}</p>
-                  </td>
-                  <td className="px-4 py-3">
-                    <p className="text-ink">{e.personName ?? e.actorName ?? '—'}</p>
-                    <p className="text-xs text-ink-muted">{e.personEmail ?? (e.actorName ? 'by an admin' : '')}</p>
-                  </td>
-                  <td className="px-4 py-3 text-ink-muted">{SOURCES[e.source as keyof typeof SOURCES] ?? e.source}</td>
-                  <td className="px-4 py-3">
-                    {e.reasonCode ? (
-                      <p className="text-ink">
-                        <span className="font-mono text-xs">{e.reasonCode}</span>
-                        {isReasonCode(e.reasonCode) ? ` — ${REASONS[e.reasonCode].title}` : ''}
-                      </p>
-                    ) : null}
-                    {typeof e.detail.detail === 'string' ? <p className="text-xs text-ink-muted">{e.detail.detail}</p> : null}
-                    {e.diff.length ? (
-                      <ul className="mt-1 space-y-0.5 text-xs">
-                        {e.diff.map((d) => (
-                          <li key={d.field}>
-                            <span className="font-medium text-ink">{d.field}</span>: <span className="text-ink-muted line-through decoration-slate-300">{d.before}</span> → <span className="text-ink">{d.after}</span>
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <Pager page={log.page} pageSize={log.pageSize} total={log.total} params={params} basePath="/provisioning-log" />
-      </Card>
+      <Suspense
+        key={JSON.stringify(filters)}
+        fallback={
+          <Card className="overflow-hidden">
+            <TableSkeleton label="Loading events" columns={5} />
+          </Card>
+        }
+      >
+        <LogResults organizationId={viewer.organizationId} filters={filters} params={params} />
+      </Suspense>
     </>
+  );
+}
+
+async function LogResults({ organizationId, filters, params }: { organizationId: string; filters: LogFilters; params: Record<string, string | undefined> }) {
+  const log = await listEvents(getDb(), organizationId, filters);
+  return (
+    <Card className="overflow-hidden">
+      {log.rows.length === 0 ? (
+        <div className="p-10 text-center">
+          <p className="text-sm font-medium text-ink">No events match</p>
+          <p className="mt-1 text-sm text-ink-muted">Logins, provisioning changes and settings changes appear here as they happen.</p>
+        </div>
+      ) : (
+        <table className="w-full table-fixed divide-y divide-slate-200 text-sm" aria-label="Provisioning events">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
+            <tr>
+              <th scope="col" className="w-44 px-4 py-3">Time (UTC)</th>
+              <th scope="col" className="w-40 px-4 py-3">Event</th>
+              <th scope="col" className="w-56 px-4 py-3">Person</th>
+              <th scope="col" className="w-28 px-4 py-3">Source</th>
+              <th scope="col" className="px-4 py-3">Why / what changed</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 align-top">
+            {log.rows.map((e) => (
+              <tr key={e.id} data-event-id={e.id}>
+                <td className="whitespace-nowrap px-4 py-3 text-ink-muted">{e.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+                <td className="px-4 py-3">
+                  <Badge tone={TYPE_TONE[e.type as keyof typeof TYPE_TONE] ?? 'slate'}>{TYPE_LABEL[e.type]}</Badge>
+                  <Link href={`/provisioning-log?ref=${e.id}`} title={e.id} className="mt-1 block font-mono text-[11px] text-ink-subtle hover:text-brand-700">
+                    <span className="sr-only">Only event </span>
+                    {e.id.slice(0, 8)}…
+                  </Link>
+                </td>
+                <td className="px-4 py-3 wrap-anywhere">
+                  <p className="text-ink">{e.personName ?? e.actorName ?? '—'}</p>
+                  <p className="text-xs text-ink-muted">{e.personEmail ?? (e.actorName ? 'by an admin' : '')}</p>
+                </td>
+                <td className="px-4 py-3 text-ink-muted">{SOURCES[e.source as keyof typeof SOURCES] ?? e.source}</td>
+                <td className="px-4 py-3 wrap-anywhere">
+                  {e.reasonCode ? (
+                    <p className="text-ink">
+                      <span className="font-mono text-xs">{e.reasonCode}</span>
+                      {isReasonCode(e.reasonCode) ? ` — ${REASONS[e.reasonCode].title}` : ''}
+                    </p>
+                  ) : null}
+                  {typeof e.detail.detail === 'string' ? <p className="text-xs text-ink-muted">{e.detail.detail}</p> : null}
+                  {e.diff.length ? (
+                    <ul className="mt-1 space-y-0.5 text-xs">
+                      {e.diff.map((d) => (
+                        <li key={d.field}>
+                          <span className="font-medium text-ink">{d.field}</span>: <span className={`text-ink-muted ${d.before === '—' ? '' : 'line-through decoration-slate-300'}`}>{d.before}</span> → <span className="text-ink">{d.after}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager page={log.page} pageSize={log.pageSize} total={log.total} params={params} basePath="/provisioning-log" />
+    </Card>
   );
 }
 

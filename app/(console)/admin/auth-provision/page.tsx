@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { CopyField } from '@/components/copy-field';
 import { SsoConnections } from '@/components/sso-connections';
-import { Card, ComingSoon, PageHeader } from '@/components/ui/page';
+import { Card, PageHeader } from '@/components/ui/page';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, spDetails } from '@/lib/sso/connections';
 import { AttributeMappings } from '@/components/attribute-mappings';
@@ -44,7 +45,12 @@ export default async function AuthProvisionPage() {
         </Card>
         <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">SSO JIT Provisioning</h2>
-          <p className="mb-5 mt-1 text-sm text-ink-muted">People who sign in through SSO are created and kept in step by these rules. Each rule matches a domain and a security group (either may be any) and sets the user type and Security Role. The lowest order wins; on a tie, the oldest rule. New people also get the Employee Defaults from KaseyaOne Settings.</p>
+          <p className="mb-5 mt-1 text-sm text-ink-muted">People who sign in through SSO are created and kept in step by these rules. Each rule matches a domain and a security group (either may be any) and sets the user type and Security Role. The lowest order wins; on a tie, the oldest rule. New people also get the{' '}
+            <Link href="/admin/kaseyaone-settings" className="font-medium text-brand-700 hover:underline">
+              Employee Defaults and Account
+            </Link>{' '}
+            set on KaseyaOne Settings.
+          </p>
           <ProvisioningMethod method={method} save={saveMethodAction} />
           <h3 className="mb-3 mt-6 text-sm font-semibold text-ink">Mapping Rules</h3>
           <MappingRules
@@ -61,9 +67,15 @@ export default async function AuthProvisionPage() {
           <p className="mb-5 mt-1 text-sm text-ink-muted">Enter what an identity provider would send and see what would happen right now: allowed or denied, why, which rule matched and which fields would change. Nothing is written.</p>
           <LoginPreview preview={previewLoginAction} />
         </Card>
-        <div className="grid gap-4">
-          <ComingSoon title="Azure AD Sync" points={['Connections to your Microsoft Entra ID tenants', 'Group-based Mapping Rules, lowest order wins', 'Sync runs with counts and a full audit trail']} />
-        </div>
+        <Card className="flex flex-wrap items-center justify-between gap-4 p-6">
+          <div>
+            <h2 className="text-base font-semibold text-ink">Azure AD Sync</h2>
+            <p className="mt-1 text-sm text-ink-muted">Create and update people from Microsoft Entra ID tenants, with group-based Mapping Rules and a record of every sync run.</p>
+          </div>
+          <Link href="/admin/azure-ad" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-ink hover:bg-slate-50">
+            Open Azure AD Sync
+          </Link>
+        </Card>
       </div>
     </>
   );

@@ -1,12 +1,20 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { adminAction } from '@/lib/auth/action';
+import { adminAction, type ActionResult } from '@/lib/auth/action';
 import { getDb } from '@/lib/db/client';
-import { personAdminSchema, updatePersonAdmin } from '@/lib/people/person';
+import { editPerson, personAdminSchema, updatePersonAdmin } from '@/lib/people/person';
+import { personEditSchema } from '@/lib/people/schemas';
 
 export const updatePersonAction = adminAction(personAdminSchema, async (input, viewer) => {
   const res = await updatePersonAdmin(getDb(), viewer.organizationId, viewer.personId, input);
   if (res.ok) revalidatePath(`/people/${input.personId}`);
   return res.ok ? { ok: true } : { ok: false, error: res.error };
+});
+
+export const editPersonAction = adminAction(personEditSchema, async (input, viewer): Promise<ActionResult<{ changed: string[] }>> => {
+  const res = await editPerson(getDb(), viewer.organizationId, viewer.personId, input);
+  if (!res.ok) return { ok: false, error: res.error, fieldErrors: res.fieldErrors };
+  if (res.changed.length) revalidatePath(`/people/${input.personId}`);
+  return { ok: true, data: { changed: res.changed } };
 });

@@ -1,12 +1,15 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { PersonAdmin } from '@/components/person-admin';
+import { PersonDetails } from '@/components/person-details';
 import { Badge, Card, PageHeader } from '@/components/ui/page';
 import { listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { requireViewer } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
-import { getPerson } from '@/lib/people/person';
-import { updatePersonAction } from './actions';
+import { getPerson, LOCKABLE_FIELDS } from '@/lib/people/person';
+import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, type PersonEditInput } from '@/lib/people/schemas';
+import { loadLookupOptions } from '@/lib/settings/kaseyaone';
+import { editPersonAction, updatePersonAction } from './actions';
 
 export const metadata: Metadata = { title: 'Person' };
 
@@ -21,33 +24,60 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const db = getDb();
   const person = await getPerson(db, viewer.organizationId, id);
   if (!person) notFound();
-  const events = viewer.isAdmin ? await listEvents(db, viewer.organizationId, logFiltersSchema.parse({ personId: id, pageSize: '20' })) : null;
+  const [events, options] = await Promise.all([
+    viewer.isAdmin ? listEvents(db, viewer.organizationId, logFiltersSchema.parse({ personId: id, pageSize: '20' })) : null,
+    loadLookupOptions(db, viewer.organizationId),
+  ]);
+  const lookups = LOOKUPS_BY_TYPE[person.type];
   const rows: [string, string][] = [
     ['Email', person.email],
     ['Username', person.username ?? '—'],
     ['Type', person.type === 'employee' ? 'Employee' : 'Client portal contact'],
     ['Source', SOURCE[person.source]],
-    ['Last login', person.lastLoginAt ? person.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'],
     ['Phone', person.phone ?? '—'],
+    ['Last login', person.lastLoginAt ? person.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'],
+    ...lookups.map((f): [string, string] => [PERSON_LOOKUP_FIELDS[f], options[f].find((o) => o.id === person[f])?.name ?? '—']),
   ];
+  const edit = viewer.isAdmin
+    ? {
+        values: {
+          personId: person.id,
+          firstName: person.firstName,
+          lastName: person.lastName,
+          username: person.username ?? '',
+          email: person.email,
+          phone: person.phone ?? '',
+          ...Object.fromEntries(lookups.map((f) => [f, person[f] ?? ''])),
+        } as PersonEditInput,
+        options,
+        save: editPersonAction,
+      }
+    : null;
   return (
     <>
-      <PageHeader trail={[person.type === 'employee' ? 'HR' : 'CRM', person.type === 'employee' ? 'Employees' : 'Contacts']} title={`${person.firstName} ${person.lastName}`.trim() || person.email} />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="p-6 lg:col-span-2">
-          <div className="mb-4 flex items-center gap-2">
+      <PageHeader
+        trail={[person.type === 'employee' ? 'HR' : 'CRM', person.type === 'employee' ? 'Employees' : 'Contacts']}
+        title={`${person.firstName} ${person.lastName}`.trim() || person.email}
+        meta={
+          <>
             <Badge tone={person.status === 'active' ? 'green' : 'amber'}>{person.status[0]!.toUpperCase() + person.status.slice(1)}</Badge>
             {person.isRoot ? <Badge tone="blue">Root user</Badge> : null}
-            {person.lockedFields.length ? <Badge>Locked: {person.lockedFields.join(', ')}</Badge> : null}
-          </div>
-          <dl className="grid gap-4 sm:grid-cols-2" aria-label="Person details">
-            {rows.map(([k, v]) => (
-              <div key={k}>
-                <dt className="text-xs font-medium uppercase tracking-wide text-ink-muted">{k}</dt>
-                <dd className="mt-1 text-sm text-ink">{v}</dd>
-              </div>
-            ))}
-          </dl>
+            {person.lockedFields.length ? <Badge>Locked: {person.lockedFields.map((f) => LOCKABLE_FIELDS[f as keyof typeof LOCKABLE_FIELDS] ?? f).join(', ')}</Badge> : null}
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="p-6 lg:col-span-2">
+          <PersonDetails type={person.type} edit={edit}>
+            <dl className="grid gap-4 sm:grid-cols-2" aria-label="Person details">
+              {rows.map(([k, v]) => (
+                <div key={k}>
+                  <dt className="text-xs font-medium uppercase tracking-wide text-ink-muted">{k}</dt>
+                  <dd className="mt-1 text-sm text-ink">{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </PersonDetails>
           <h2 className="mb-2 mt-6 text-sm font-semibold text-ink">External ids</h2>
           {person.identities.length ? (
             <ul className="space-y-1 text-sm">
