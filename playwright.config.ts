@@ -9,6 +9,9 @@ process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ap-e2e-'));
 // A free port per run, so a developer's app or a parallel run never collides with it.
 process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
 const port = Number(process.env.E2E_PORT);
+// The fake Microsoft identity platform + Graph (started by global setup) listens here; the app is pointed at it.
+process.env.E2E_GRAPH_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
+const graphUrl = `http://127.0.0.1:${process.env.E2E_GRAPH_PORT}`;
 
 /** PLAYWRIGHT_CHROMIUM_EXECUTABLE, else Debian's chromium, else Playwright's own browser. */
 function chromiumExecutable(): string | undefined {
@@ -22,6 +25,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   fullyParallel: true,
   workers: 2,
+  // Some specs walk several IdP round trips; on a loaded 2-core machine 30 s was too tight.
+  timeout: 60_000,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
@@ -58,6 +63,8 @@ export default defineConfig({
       AUTH_SECRET: '',
       ENCRYPTION_KEY: '',
       NEXT_TELEMETRY_DISABLED: '1',
+      AZURE_LOGIN_URL: graphUrl,
+      AZURE_GRAPH_URL: graphUrl,
     },
   },
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { startFakeGraph } from './graph/fake-graph';
 import { startOidcProvider } from './idp/oidc-provider';
 import { startSamlIdp } from './idp/saml-idp';
 
@@ -10,7 +11,7 @@ import { startSamlIdp } from './idp/saml-idp';
 // localhost), registers them through the sso CLI like an operator would, and sets the
 // provisioning settings the specs rely on straight in the app's database.
 
-export type E2eState = { initrodeOrigin: string; samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[] };
+export type E2eState = { initrodeOrigin: string; samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[]; graphUrl: string };
 
 export default async function globalSetup() {
   const dataDir = process.env.E2E_DATA_DIR!;
@@ -21,6 +22,8 @@ export default async function globalSetup() {
   const kaseyaOne = await startSamlIdp();
   const initrode = await startSamlIdp();
   const oidc = await startOidcProvider();
+  // The app was started with AZURE_LOGIN_URL/AZURE_GRAPH_URL pointing at this port (playwright.config.ts).
+  const graph = await startFakeGraph({ port: Number(process.env.E2E_GRAPH_PORT) });
   oidc.addClient({ client_id: 'globex-app', client_secret: 'globex-app-secret', redirect_uris: [`${appUrl}/api/oauth/oidc`] });
 
   const cli = (...args: string[]) =>
@@ -72,9 +75,9 @@ export default async function globalSetup() {
     await sql.end();
   }
 
-  const state: E2eState = { initrodeOrigin: initrode.origin, samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds };
+  const state: E2eState = { initrodeOrigin: initrode.origin, samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds, graphUrl: graph.url };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {
-    await Promise.all([sso.close(), kaseyaOne.close(), initrode.close(), oidc.close()]);
+    await Promise.all([sso.close(), kaseyaOne.close(), initrode.close(), oidc.close(), graph.stop()]);
   };
 }

@@ -37,6 +37,9 @@ async function main() {
     log(`${signal}: shutting down`);
     server?.close();
     server?.closeAllConnections();
+    // The sync worker (started inside Next) lets its running job finish before the database goes.
+    const { stopSyncWorker } = await import('../lib/azure/worker');
+    await stopSyncWorker().catch((err: unknown) => log(`sync worker: ${err instanceof Error ? err.message : String(err)}`));
     await db.embedded?.stop();
     if (ephemeral && db.embedded) removeDataDir(db.embedded.pgData);
     process.exit(0);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { decidePausedRun, listConnections, saveConnection, verifyConnection } from '@/lib/azure/connections';
 import { RECONNECT_DELAY_MS, syncConnection } from '@/lib/azure/sync';
 import * as s from '@/lib/db/schema';
@@ -79,6 +80,9 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
     expect(run).toMatchObject({ status: 'succeeded', read: 5, created: 3, skipped: 2, deactivated: 0, errors: 0 });
     const skips = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'sync_skipped'), sql`${s.provisioningEvents.detail}->>'runId' = ${run!.id}`));
     expect(skips.map((e) => e.reasonCode).sort()).toEqual(['missing_email', 'no_matching_rule']);
+    // The run's events, as the Provisioning Log lists them (Sync runs › Events).
+    const log = await listEvents(db, acme, logFiltersSchema.parse({ run: run!.id }));
+    expect(log.rows.map((e) => e.type).sort()).toEqual(['person_created', 'person_created', 'person_created', 'sync_skipped', 'sync_skipped']);
     const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, a.id));
     expect(link).toMatchObject({ source: 'azure', scope: t.tenantId, externalId: ann.id });
     expect((await connection(db, connectionId)).status).toBe('connected');

@@ -15,6 +15,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             heading: 'Admin › My Company',
             items: [
               { href: '/admin/auth-provision', label: 'Auth & Provision' },
+              { href: '/admin/azure-ad', label: 'Azure AD Sync' },
               { href: '/admin/kaseyaone-settings', label: 'KaseyaOne Settings' },
               { href: '/provisioning-log', label: 'Provisioning Log' },
             ],

@@ -448,18 +448,24 @@ class Run {
   /** Users whose mapped-group membership changed without any change to the user object. */
   private async membershipPass() {
     const rows = await this.db
-      .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data, groups: s.azureDirectoryUsers.groups })
+      .select({ objectId: s.azureDirectoryUsers.objectId, groups: s.azureDirectoryUsers.groups })
       .from(s.azureDirectoryUsers)
       .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), eq(s.azureDirectoryUsers.removed, false)));
-    const changed: DirectoryRecord[] = [];
+    const changed = new Map<string, string[]>();
     for (const row of rows) {
       if (this.seen.has(row.objectId)) continue;
       const groups = this.groupsOf(row.objectId);
-      if (groups.join(',') !== [...row.groups].sort().join(',')) changed.push({ objectId: row.objectId, data: row.data, removed: false, groups });
+      if (groups.join(',') !== [...row.groups].sort().join(',')) changed.set(row.objectId, groups);
     }
-    for (let i = 0; i < changed.length; i += 500) {
-      const batch = changed.slice(i, i + 500);
+    const ids = [...changed.keys()];
+    for (let i = 0; i < ids.length; i += 1000) {
       await this.db.transaction(async (tx) => {
+        // The stored object is what Graph last sent; only the groups are new.
+        const stored = await tx
+          .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data })
+          .from(s.azureDirectoryUsers)
+          .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), inArray(s.azureDirectoryUsers.objectId, ids.slice(i, i + 1000))));
+        const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)! }));
         const counters = await this.applyRecords(tx, batch, { storeData: false });
         await this.saveProgress(tx, counters, 0);
       });

@@ -1,5 +1,5 @@
 import { PgBoss } from 'pg-boss';
-import { and, eq, isNotNull, ne, or, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { syncConnection, type SyncOptions } from './sync';
@@ -66,7 +66,8 @@ export async function scheduleDue(db: Db, boss: PgBoss, now = new Date()): Promi
     .where(
       and(
         isNotNull(s.azureConnections.consentedAt),
-        ne(s.azureConnections.status, 'paused'),
+        // Not before Connect has verified access ('new'), nor while waiting for an admin ('paused').
+        notInArray(s.azureConnections.status, ['new', 'paused']),
         or(isNull(s.azureConnections.nextSyncAt), lte(s.azureConnections.nextSyncAt, now)),
         or(isNull(s.azureConnections.reconnectAt), lte(s.azureConnections.reconnectAt, now)),
       ),

@@ -1,0 +1,152 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
+import { Badge } from '@/components/ui/page';
+import type { ActionResult } from '@/lib/auth/action';
+
+export type RunView = {
+  id: string;
+  tenant: string;
+  status: 'running' | 'succeeded' | 'failed' | 'awaiting_confirmation' | 'cancelled';
+  full: boolean;
+  trigger: string;
+  read: number;
+  created: number;
+  updated: number;
+  deactivated: number;
+  archived: number;
+  skipped: number;
+  errors: number;
+  pendingCount: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+const STATUS = {
+  running: { label: 'Running', tone: 'blue' },
+  succeeded: { label: 'Succeeded', tone: 'green' },
+  failed: { label: 'Failed', tone: 'red' },
+  awaiting_confirmation: { label: 'Waiting for you', tone: 'amber' },
+  cancelled: { label: 'Deactivations discarded', tone: 'slate' },
+} as const;
+const COUNTS = ['read', 'created', 'updated', 'deactivated', 'archived', 'skipped', 'errors'] as const;
+
+/** Sync runs, newest first; refreshes itself while a run is in progress. */
+export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: unknown) => Promise<ActionResult<{ message?: string }>> }) {
+  const router = useRouter();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const live = runs.some((r) => r.status === 'running');
+  // Counts move while a run is going; otherwise new runs still appear within a few seconds.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') router.refresh();
+    }, live ? 1500 : 5000);
+    return () => clearInterval(timer);
+  }, [live, router]);
+
+  if (runs.length === 0) {
+    return (
+      <EmptyState title="No sync has run yet">Connect a tenant; the first sync starts right after and then runs on its interval.</EmptyState>
+    );
+  }
+  return (
+    <div className="space-y-3">
+      <Notice message={notice} />
+      <ErrorNotice message={error} />
+      {live ? (
+        <p className="text-xs text-ink-muted" aria-live="polite">
+          Updating while the sync runs…
+        </p>
+      ) : null}
+      <div className="overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Sync runs">
+          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
+            <tr>
+              <th className="py-2 pr-4">Started (UTC)</th>
+              <th className="py-2 pr-4">Tenant</th>
+              <th className="py-2 pr-4">Status</th>
+              {COUNTS.map((c) => (
+                <th key={c} className="py-2 pr-3 text-right capitalize">
+                  {c}
+                </th>
+              ))}
+              <th className="py-2" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {runs.map((r) => (
+              <tr key={r.id} className="align-top" data-testid={`run-${r.status}`}>
+                <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">
+                  {r.startedAt.replace('T', ' ').slice(0, 19)}
+                  <p className="text-xs text-ink-subtle">
+                    {r.full ? 'Full sync' : 'Changes only'} · {r.trigger === 'manual' ? 'Sync now' : 'scheduled'}
+                  </p>
+                </td>
+                <td className="py-3 pr-4 text-ink">{r.tenant}</td>
+                <td className="max-w-xs py-3 pr-4">
+                  <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
+                  {r.error ? <p className="mt-1 text-xs text-ink-muted">{r.error}</p> : null}
+                  {r.status === 'awaiting_confirmation' ? (
+                    <div className="mt-2 space-y-2">
+                      <p className="text-xs text-amber-900">
+                        This run would deactivate <strong>{r.pendingCount}</strong> people — more than the connection allows without a check.
+                      </p>
+                      <div className="flex gap-2">
+                        <Button
+                          className="bg-red-600 py-1 hover:bg-red-700"
+                          disabled={pending}
+                          onClick={() =>
+                            start(async () => {
+                              const res = await decide({ runId: r.id, decision: 'confirm' });
+                              if (res.ok) setNotice(res.data?.message ?? 'Done.');
+                              else setError(res.error);
+                              router.refresh();
+                            })
+                          }
+                        >
+                          Deactivate {r.pendingCount} people
+                        </Button>
+                        <Button
+                          variant="secondary"
+                          className="py-1"
+                          disabled={pending}
+                          onClick={() =>
+                            start(async () => {
+                              const res = await decide({ runId: r.id, decision: 'discard' });
+                              if (res.ok) setNotice(res.data?.message ?? 'Done.');
+                              else setError(res.error);
+                              router.refresh();
+                            })
+                          }
+                        >
+                          Keep them active
+                        </Button>
+                      </div>
+                    </div>
+                  ) : null}
+                </td>
+                {COUNTS.map((c) => (
+                  <td key={c} className={`py-3 pr-3 text-right tabular-nums ${r[c] ? 'text-ink' : 'text-ink-subtle'}`} data-count={c}>
+                    {r[c]}
+                  </td>
+                ))}
+                <td className="py-3 text-right">
+                  <Link href={`/provisioning-log?source=azure&run=${r.id}`} className="whitespace-nowrap text-brand-600 hover:text-brand-700">
+                    Events
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

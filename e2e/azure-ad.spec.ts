@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { fakeGraphControl } from './graph/control';
+import { DEMO, e2eState, signIn } from './helpers';
+
+// Seed 003 through the browser: an admin adds a Mapping Rule and a connection, connects
+// through (fake) Microsoft admin consent, and people appear; a change in Azure AD reaches
+// the app on the next interval. The fake Microsoft Graph runs on 127.0.0.1 (global setup).
+
+// Screenshots of the Azure AD Sync tabs, like e2e/screenshots.spec.ts: test-results/screens, or SCREENSHOT_DIR.
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR ?? 'test-results/screens', `${name}.png`), fullPage: true });
+
+const APP_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const SECRET = 'e2e-client-secret-value-42';
+
+async function newTenant(name: string) {
+  const graph = fakeGraphControl(e2eState().graphUrl);
+  const tenantId = randomUUID();
+  const domain = `${name}-${Date.now().toString(36)}.onmicrosoft.com`;
+  await graph.addTenant({ tenantId, domain, apps: [{ appId: APP_ID, secret: SECRET }] });
+  return { graph, tenantId, domain };
+}
+
+async function addConnection(page: Page, values: { tenant: string; key: string; interval?: string }) {
+  await page.goto('/admin/azure-ad');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add connection' });
+  await dialog.getByLabel('Tenant Domain Name').fill(values.tenant);
+  await dialog.getByLabel('Application ID').fill(APP_ID);
+  await dialog.getByLabel('Application Key').fill(values.key);
+  if (values.interval) await dialog.getByLabel('Sync interval (seconds)').fill(values.interval);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toContainText('Connection added');
+}
+
+test('admin maps a group, adds and connects a tenant; people appear; a change in Azure AD arrives on the next interval', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { graph, tenantId, domain } = await newTenant('contoso');
+  const group = randomUUID();
+  const [ann, ben] = [randomUUID(), randomUUID()];
+  const mail = (n: string) => `${n}.${tenantId.slice(0, 8)}@contoso.example`;
+  await graph.addGroup(tenantId, { id: group, displayName: 'Service Desk' });
+  await graph.upsertUser(tenantId, { id: ann, givenName: 'Ann', surname: 'Azure', userPrincipalName: `ann@${domain}`, mail: mail('ann'), jobTitle: 'Dispatcher', accountEnabled: true });
+  await graph.upsertUser(tenantId, { id: ben, givenName: 'Ben', surname: 'Nogroup', userPrincipalName: `ben@${domain}`, mail: mail('ben'), accountEnabled: true });
+  await graph.addMember(tenantId, group, ann);
+
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto('/admin/azure-ad?tab=rules');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Tenant').fill(domain);
+  await page.getByLabel('Group Object ID').fill(group);
+  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
+  await page.getByLabel('Security Role').selectOption(technician!);
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+  await shot(page, 'azure-mapping-rules');
+
+  await addConnection(page, { tenant: domain, key: SECRET, interval: '10' });
+  const status = page.getByTestId(`status-${domain}`);
+  await expect(status).toContainText('Not connected');
+  // The key is write-only: masked in the table, never in the page source.
+  await expect(page.getByRole('table', { name: 'Azure AD connections' })).toContainText('••••');
+  expect(await page.content()).not.toContain(SECRET);
+
+  await page.getByRole('button', { name: `Connect ${domain}` }).click();
+  await expect(page).toHaveURL(/\/admin\/azure-ad\?connect=ok/);
+  await expect(page.getByRole('status')).toContainText('Connected');
+  await expect(status).toContainText('Connected');
+
+  // The first sync starts right after connecting.
+  await page.goto('/admin/azure-ad?tab=runs');
+  await expect(page.getByTestId('run-succeeded').first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'azure-sync-runs');
+  await page.goto(`/hr/employees?q=${encodeURIComponent(mail('ann'))}`);
+  await expect(page.getByRole('table')).toContainText('Azure');
+  await page.goto(`/hr/employees?q=${encodeURIComponent(mail('ben'))}`);
+  await expect(page.getByRole('table')).toHaveCount(0); // no rule covers Ben: not created
+
+  // A change in Azure AD: picked up by the scheduled sync (10 s interval), no button pressed.
+  await graph.upsertUser(tenantId, { id: ann, givenName: 'Ann', surname: 'Renamed', userPrincipalName: `ann@${domain}`, mail: mail('ann'), jobTitle: 'Dispatcher', accountEnabled: true });
+  await expect(async () => {
+    await page.goto(`/hr/employees?q=${encodeURIComponent(mail('ann'))}`);
+    await expect(page.getByRole('table')).toContainText('Renamed', { timeout: 1000 });
+  }).toPass({ timeout: 45_000 });
+
+  // Sync now: Ben joins the group and appears without waiting for the interval.
+  await graph.addMember(tenantId, group, ben);
+  await page.goto('/admin/azure-ad');
+  await page.getByRole('button', { name: `Sync ${domain}` }).click();
+  await expect(page.getByRole('status')).toContainText('Sync queued');
+  await shot(page, 'azure-connections');
+  await expect(async () => {
+    await page.goto(`/hr/employees?q=${encodeURIComponent(mail('ben'))}`);
+    await expect(page.getByRole('table')).toContainText('Nogroup', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+
+  // Each run's events are in the Provisioning Log.
+  await page.goto('/admin/azure-ad?tab=runs');
+  await expect(page.getByTestId('run-failed')).toHaveCount(0);
+  const firstRun = page.getByRole('row').filter({ has: page.locator('[data-count="created"]', { hasText: /^1$/ }) }).last();
+  await firstRun.getByRole('link', { name: 'Events' }).click();
+  await expect(page.getByRole('table', { name: 'Provisioning events' })).toContainText(mail('ann'));
+});
+
+test('Connect shows a wrong Application Key in words, and the form checks its fields', async ({ page }) => {
+  const { domain } = await newTenant('fabrikam');
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto('/admin/azure-ad');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add connection' });
+  await dialog.getByLabel('Tenant Domain Name').fill('not a domain');
+  await dialog.getByLabel('Application ID').fill('1234');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('Enter a domain like contoso.onmicrosoft.com or a tenant id (a GUID).')).toBeVisible();
+  await expect(dialog.getByText('The Application ID is a GUID', { exact: false })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await addConnection(page, { tenant: domain, key: 'the-secret-id-not-its-value' });
+  await page.getByRole('button', { name: `Connect ${domain}` }).click();
+  await expect(page).toHaveURL(/connect=failed/);
+  await expect(page.getByRole('alert').filter({ hasText: 'AADSTS7000215' })).toBeVisible();
+  await expect(page.getByTestId(`status-${domain}`)).toContainText('Application Key is wrong');
+});
+
+test('a technician cannot open Azure AD Sync', async ({ page }) => {
+  await signIn(page, DEMO.acmeTech);
+  const res = await page.goto('/admin/azure-ad');
+  expect(res?.status()).toBe(403);
+});
