@@ -56,24 +56,33 @@ export function AzureConnections({ connections, actions, banner }: { connections
             <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
               <tr>
                 <th className="py-2 pr-4">Tenant</th>
-                <th className="py-2 pr-4">Application ID</th>
-                <th className="py-2 pr-4">Application Key</th>
                 <th className="py-2 pr-4">Status</th>
                 <th className="py-2 pr-4">Last sync</th>
                 <th className="py-2 pr-4">Next sync</th>
-                <th className="py-2" />
+                <th className="py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {connections.map((c) => (
                 <tr key={c.id} className="align-top">
                   <td className="py-3 pr-4">
-                    <p className="font-medium text-ink">{c.tenant}</p>
-                    {c.tenantId && c.tenantId !== c.tenant ? <p className="font-mono text-xs text-ink-subtle">{c.tenantId}</p> : null}
+                    <p className="break-all font-medium text-ink">{c.tenant}</p>
+                    <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-ink-muted">
+                      {c.tenantId && c.tenantId !== c.tenant ? (
+                        <>
+                          <dt>Tenant id</dt>
+                          <dd className="font-mono">{c.tenantId}</dd>
+                        </>
+                      ) : null}
+                      <dt>Application ID</dt>
+                      <dd className="font-mono">{c.applicationId}</dd>
+                      <dt>Application Key</dt>
+                      <dd className="font-mono">{c.keyMasked}</dd>
+                    </dl>
                   </td>
-                  <td className="py-3 pr-4 font-mono text-xs text-ink-muted">{c.applicationId}</td>
-                  <td className="py-3 pr-4 font-mono text-xs text-ink-muted">{c.keyMasked}</td>
-                  <td className="max-w-xs py-3 pr-4" data-testid={`status-${c.tenant}`}>
+                  <td className="w-64 py-3 pr-4" data-testid={`status-${c.tenant}`}>
                     <Badge tone={STATUS[c.status].tone}>{STATUS[c.status].label}</Badge>
                     {c.status === 'reconnecting' && c.reconnectAt ? <p className="mt-1 text-xs text-amber-800">Reconnecting at {time(c.reconnectAt)}</p> : null}
                     {c.statusDetail ? <p className="mt-1 text-xs text-ink-muted">{c.statusDetail}</p> : null}
@@ -81,7 +90,7 @@ export function AzureConnections({ connections, actions, banner }: { connections
                   <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">{when(c.lastSyncAt)}</td>
                   <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">{c.consentedAt && c.status !== 'paused' ? when(c.nextSyncAt) : '—'}</td>
                   <td className="py-3">
-                    <div className="flex flex-wrap justify-end gap-2">
+                    <div className="flex flex-nowrap items-center justify-end gap-1">
                       <Button
                         variant={c.consentedAt ? 'secondary' : 'primary'}
                         className="py-1"

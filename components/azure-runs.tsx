@@ -35,6 +35,7 @@ const STATUS = {
   cancelled: { label: 'Deactivations discarded', tone: 'slate' },
 } as const;
 const COUNTS = ['read', 'created', 'updated', 'deactivated', 'archived', 'skipped', 'errors'] as const;
+const COUNT_LABEL = { read: 'Read', created: 'Created', updated: 'Updated', deactivated: 'Deactivated', archived: 'Archived', skipped: 'Skipped', errors: 'Errors' } as const;
 
 /** Sync runs, newest first; refreshes itself while a run is in progress. */
 export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: unknown) => Promise<ActionResult<{ message?: string }>> }) {
@@ -69,28 +70,29 @@ export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: u
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Sync runs">
           <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
             <tr>
-              <th className="py-2 pr-4">Started (UTC)</th>
-              <th className="py-2 pr-4">Tenant</th>
-              <th className="py-2 pr-4">Status</th>
+              <th className="py-2 pr-3">Started (UTC)</th>
+              <th className="py-2 pr-3">Status</th>
               {COUNTS.map((c) => (
-                <th key={c} className="py-2 pr-3 text-right capitalize">
-                  {c}
+                <th key={c} className="py-2 pr-2 text-right normal-case tracking-normal">
+                  {COUNT_LABEL[c]}
                 </th>
               ))}
-              <th className="py-2" />
+              <th className="py-2">
+                <span className="sr-only">Events</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {runs.map((r) => (
               <tr key={r.id} className="align-top" data-testid={`run-${r.status}`}>
-                <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">
-                  {r.startedAt.replace('T', ' ').slice(0, 19)}
+                <td className="py-3 pr-3 text-ink-muted">
+                  <p className="whitespace-nowrap">{r.startedAt.replace('T', ' ').slice(0, 19)}</p>
+                  <p className="break-all text-xs text-ink">{r.tenant}</p>
                   <p className="text-xs text-ink-subtle">
                     {r.full ? 'Full sync' : 'Changes only'} · {r.trigger === 'manual' ? 'Sync now' : 'scheduled'}
                   </p>
                 </td>
-                <td className="py-3 pr-4 text-ink">{r.tenant}</td>
-                <td className="max-w-xs py-3 pr-4">
+                <td className="w-56 py-3 pr-3">
                   <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
                   {r.error ? <p className="mt-1 text-xs text-ink-muted">{r.error}</p> : null}
                   {r.status === 'awaiting_confirmation' ? (
@@ -133,7 +135,7 @@ export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: u
                   ) : null}
                 </td>
                 {COUNTS.map((c) => (
-                  <td key={c} className={`py-3 pr-3 text-right tabular-nums ${r[c] ? 'text-ink' : 'text-ink-subtle'}`} data-count={c}>
+                  <td key={c} className={`py-3 pr-2 text-right tabular-nums ${r[c] ? 'text-ink' : 'text-ink-subtle'}`} data-count={c}>
                     {r[c]}
                   </td>
                 ))}

@@ -77,7 +77,7 @@ try {
   const users = Array.from({ length: USERS }, (_, i) => userOf(i));
   for (let i = 0; i < users.length; i += 20_000) await graph.upsertUsers(TENANT_ID, users.slice(i, i + 20_000));
   for (let g = 0; g < GROUPS; g++) await graph.addGroup(TENANT_ID, { id: guid(2, g), displayName: `Group ${g}` });
-  for (let i = 0; i < users.length; i += 100) await Promise.all(users.slice(i, i + 100).map((u, k) => graph.addMember(TENANT_ID, guid(2, (i + k) % GROUPS), u.id)));
+  for (let g = 0; g < GROUPS; g++) await graph.addMembers(TENANT_ID, guid(2, g), users.filter((_, i) => i % GROUPS === g).map((u) => u.id));
   for (let g = 0; g < GROUPS; g++) {
     const res = await saveRule(db, acme!.id, acme!.rootPersonId!, { domain: '', securityGroup: guid(2, g), userType: g % 10 === 9 ? 'contact' : 'employee', securityRoleId: roles[g % roles.length]!.id, position: g, departmentId: '', locationId: '', employeeRoleId: '' }, 'azure');
     if (!res.ok) throw new Error(JSON.stringify(res));

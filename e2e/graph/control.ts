@@ -31,6 +31,7 @@ export function fakeGraphControl(url: string): FakeGraphControl {
     deleteUser: (tenant, id, opts) => call('deleteUser', [tenant, id, opts ?? {}]),
     addGroup: (tenant, g) => call('addGroup', [tenant, g]),
     addMember: (tenant, groupId, memberId) => call('addMember', [tenant, groupId, memberId]),
+    addMembers: (tenant, groupId, memberIds) => call('addMembers', [tenant, groupId, memberIds]),
     removeMember: (tenant, groupId, memberId) => call('removeMember', [tenant, groupId, memberId]),
     setConsent: (tenant, appId, consented) => call('setConsent', [tenant, appId, consented]),
     denyNextConsent: (tenant) => call('denyNextConsent', [tenant]),

@@ -25,7 +25,7 @@ export type SyncOptions = {
   sleep?: (ms: number) => Promise<void>;
   /** Called after each batch of pages is committed (tests use it to kill a run mid-way). */
   afterPage?: (batchNumber: number) => void | Promise<void>;
-  /** Delta pages are applied in transactions of about this many users (default 1,000). */
+  /** Delta pages are applied in transactions of about this many users (default 2,000). */
   batchUsers?: number;
 };
 
@@ -153,7 +153,7 @@ class Run {
       prefetched?.catch(() => {}); // awaited (and rethrown) on the next turn
       // Pages are applied in batches of about batchUsers users: fewer, larger transactions.
       buffered.push(...result.users);
-      if (result.nextLink && buffered.length < (this.opts.batchUsers ?? 1000)) {
+      if (result.nextLink && buffered.length < (this.opts.batchUsers ?? 2000)) {
         link = result.nextLink;
         continue;
       }
@@ -270,12 +270,12 @@ class Run {
       .select({ person: s.people, externalId: s.personIdentities.externalId })
       .from(s.personIdentities)
       .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), inArray(s.personIdentities.externalId, ids)))
+      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`))
       // Locked until the page commits: a concurrent admin edit waits instead of being overwritten.
       .for('update', { of: s.people });
     const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
     const emails = records.map((r) => mappedEmail(this.ctx, r)).filter((e): e is string => e !== null);
-    const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) in ${emails}`).for('update') : [];
+    const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(emails)}::text[])`).for('update') : [];
     const byEmail = new Map(emailRows.map((p) => [p.email.toLowerCase(), withPhoneType(p)]));
 
     const current = new Map<string, PersonRow>();

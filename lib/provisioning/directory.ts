@@ -1,6 +1,6 @@
 import { creationChanges, diffFields } from './fields';
 import { cleanEmail, cleanText } from './normalize';
-import { matchRule } from './rules';
+import { ruleMatcher } from './rules';
 import { REFERENCE_FIELDS, type EmployeeDefaults, type ExistingPerson, type FieldChanges, type MappingRule, type PersonFields, type PersonType, type ReferenceField } from './types';
 
 // The Azure AD sync decision for one directory user (seed 003). Pure, like the login
@@ -28,6 +28,8 @@ export type DirectoryContext = {
   defaults: EmployeeDefaults;
   defaultPhoneType: PhoneType;
   rules: readonly MappingRule[];
+  /** ruleMatcher(rules), prepared once per run; built on first use when absent. */
+  match?: (tenant: string | null, groups: readonly string[]) => MappingRule | null;
   /** lower-cased job title name → id. A title not found is created by the caller under that name. */
   jobTitles: Record<string, string>;
 };
@@ -106,7 +108,8 @@ export function decideDirectoryUser(ctx: DirectoryContext, user: DirectoryRecord
     return { kind: 'deactivate', personId: person.id, reason: 'azure_disabled', detail: 'Sign-in is blocked for the user in Azure AD.' };
   }
 
-  const rule = matchRule(ctx.rules, ctx.tenantId, user.groups);
+  ctx.match ??= ruleMatcher(ctx.rules);
+  const rule = ctx.match(ctx.tenantId, user.groups);
   if (!rule) {
     if (isRoot(person)) return rootUpdate(ctx, person!, m, !linked);
     if (person && linked && person.status === 'active') {
