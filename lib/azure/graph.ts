@@ -64,8 +64,18 @@ export function createGraphClient(cfg: GraphConfig) {
   const graphOrigin = new URL(graphBase).origin;
   let cached: { token: string; expiresAt: number } | null = null;
 
-  async function token(): Promise<string> {
-    if (cached && cached.expiresAt - TOKEN_SKEW_MS > now()) return cached.token;
+  let inFlight: Promise<string> | null = null;
+
+  /** One token request at a time: parallel Graph calls share it. */
+  function token(): Promise<string> {
+    if (cached && cached.expiresAt - TOKEN_SKEW_MS > now()) return Promise.resolve(cached.token);
+    inFlight ??= requestToken().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  async function requestToken(): Promise<string> {
     const body = new URLSearchParams({
       client_id: cfg.appId,
       client_secret: cfg.secret,

@@ -17,6 +17,7 @@ import { createGraphClient, GraphError, ResyncRequiredError, type DeltaPage, typ
 // guard. Runs are started by the job queue (lib/azure/worker.ts), one at a time per connection.
 
 export const RECONNECT_DELAY_MS = 120_000;
+const MEMBERSHIP_CONCURRENCY = 4;
 
 export type SyncOptions = {
   trigger?: 'schedule' | 'manual' | 'resume';
@@ -181,12 +182,17 @@ class Run {
   /** Members of the groups the mapping rules name, nested groups included. */
   private async loadMembership() {
     const groups = [...new Set(this.ctx.rules.map((r) => r.securityGroup).filter((g): g is string => g !== null))];
-    for (const group of groups) {
-      for (const userId of await this.graph.transitiveUserIds(group)) {
-        const list = this.membership.get(userId);
-        if (list) list.push(group.toLowerCase());
-        else this.membership.set(userId, [group.toLowerCase()]);
-      }
+    // A few groups at a time: Graph answers in parallel, and 429s are waited out per request.
+    for (let i = 0; i < groups.length; i += MEMBERSHIP_CONCURRENCY) {
+      const chunk = groups.slice(i, i + MEMBERSHIP_CONCURRENCY);
+      const members = await Promise.all(chunk.map((g) => this.graph.transitiveUserIds(g)));
+      chunk.forEach((group, k) => {
+        for (const userId of members[k]!) {
+          const list = this.membership.get(userId);
+          if (list) list.push(group.toLowerCase());
+          else this.membership.set(userId, [group.toLowerCase()]);
+        }
+      });
     }
     for (const list of this.membership.values()) list.sort();
   }
