@@ -57,8 +57,7 @@ export function AzureConnections({ connections, actions, banner }: { connections
               <tr>
                 <th className="py-2 pr-4">Tenant</th>
                 <th className="py-2 pr-4">Status</th>
-                <th className="py-2 pr-4">Last sync</th>
-                <th className="py-2 pr-4">Next sync</th>
+                <th className="py-2 pr-4">Sync</th>
                 <th className="py-2">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -69,28 +68,34 @@ export function AzureConnections({ connections, actions, banner }: { connections
                 <tr key={c.id} className="align-top">
                   <td className="py-3 pr-4">
                     <p className="break-all font-medium text-ink">{c.tenant}</p>
-                    <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-ink-muted">
+                    <dl className="mt-1 space-y-0.5 text-xs text-ink-muted">
                       {c.tenantId && c.tenantId !== c.tenant ? (
-                        <>
-                          <dt>Tenant id</dt>
-                          <dd className="font-mono">{c.tenantId}</dd>
-                        </>
+                        <div>
+                          <dt className="inline">Tenant id </dt>
+                          <dd className="inline font-mono">{c.tenantId}</dd>
+                        </div>
                       ) : null}
-                      <dt>Application ID</dt>
-                      <dd className="font-mono">{c.applicationId}</dd>
-                      <dt>Application Key</dt>
-                      <dd className="font-mono">{c.keyMasked}</dd>
+                      <div>
+                        <dt className="inline">Application ID </dt>
+                        <dd className="inline font-mono">{c.applicationId}</dd>
+                      </div>
+                      <div>
+                        <dt className="inline">Application Key </dt>
+                        <dd className="inline font-mono">{c.keyMasked}</dd>
+                      </div>
                     </dl>
                   </td>
-                  <td className="w-64 py-3 pr-4" data-testid={`status-${c.tenant}`}>
+                  <td className="w-56 py-3 pr-4" data-testid={`status-${c.tenant}`}>
                     <Badge tone={STATUS[c.status].tone}>{STATUS[c.status].label}</Badge>
                     {c.status === 'reconnecting' && c.reconnectAt ? <p className="mt-1 text-xs text-amber-800">Reconnecting at {time(c.reconnectAt)}</p> : null}
                     {c.statusDetail ? <p className="mt-1 text-xs text-ink-muted">{c.statusDetail}</p> : null}
                   </td>
-                  <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">{when(c.lastSyncAt)}</td>
-                  <td className="whitespace-nowrap py-3 pr-4 text-ink-muted">{c.consentedAt && c.status !== 'paused' ? when(c.nextSyncAt) : '—'}</td>
+                  <td className="whitespace-nowrap py-3 pr-4 text-xs text-ink-muted">
+                    <p>Last: {when(c.lastSyncAt)}</p>
+                    <p>Next: {c.consentedAt && c.status !== 'paused' ? when(c.nextSyncAt) : '—'}</p>
+                  </td>
                   <td className="py-3">
-                    <div className="flex flex-nowrap items-center justify-end gap-1">
+                    <div className="flex w-52 flex-wrap items-center justify-end gap-1">
                       <Button
                         variant={c.consentedAt ? 'secondary' : 'primary'}
                         className="py-1"
