@@ -1,7 +1,7 @@
 // npm run bench:sync [users] — Azure AD sync against the fake Microsoft Graph (in its own
 // process, 200-user delta pages as Graph sends) on a throwaway embedded PostgreSQL:
 //   initialS        first full sync of N users in 200 groups (one Mapping Rule per group)
-//   rawUpsertS      the floor: the same N people rows bulk-upserted straight into PostgreSQL
+//   rawUpsertS      the floor: the same N people rows (all columns the sync wrote) bulk-upserted straight into PostgreSQL
 //   incremental1kS  a sync after 1,000 users changed
 //   propagationP95S single changes made at random moments, picked up by the real worker and
 //                   scheduler with the default 60 s interval: change → visible in the app
@@ -68,7 +68,6 @@ try {
   const { db, sql: client } = openDb(pg.url, 8);
   await seedDemo(db);
   const [acme] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme'));
-  const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
   const roles = await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme!.id));
 
   // The directory: N users, 200 groups, every user in one group.
@@ -95,21 +94,17 @@ try {
   console.log(`initial sync: ${seconds(initialMs)} s (${run!.status}: read ${run!.read}, created ${run!.created}, skipped ${run!.skipped})`);
   if (run!.created !== USERS) throw new Error(`expected ${USERS} created, got ${run!.created}`);
 
-  // The floor: the same rows, bulk-upserted in 1,000-row statements, into the same PostgreSQL.
-  const rows = users.map((u) => ({
-    organization_id: globex!.id,
-    type: 'employee',
-    first_name: u.givenName!,
-    last_name: u.surname!,
-    username: u.userPrincipalName.split('@')[0]!,
-    email: `raw-${u.mail}`,
-    phone: u.businessPhones![0]!,
-    source: 'azure_ad',
-  }));
+  // The floor: the same people rows the sync wrote (every column, the rule's and the
+  // defaults' references included, so the same foreign keys are checked), bulk-upserted
+  // in 1,000-row statements into the same PostgreSQL, under other addresses.
+  const COLUMNS = ['organization_id', 'type', 'status', 'source', 'first_name', 'last_name', 'username', 'email', 'phone', 'phone_type', 'job_title_id', 'department_id', 'location_id', 'manager_id', 'employment_type_id', 'security_role_id', 'employee_role_id', 'client_account_id'] as const;
+  const synced = await client<Record<(typeof COLUMNS)[number], string | null>[]>`select ${client(COLUMNS as unknown as string[])} from people where organization_id = ${acme!.id} and source = 'azure_ad'`;
+  const rows = synced.map((r) => ({ ...r, email: `raw-${String(r.email)}` }));
+  if (rows.length !== USERS) throw new Error(`expected ${USERS} synced rows, found ${rows.length}`);
   t = performance.now();
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
-    await client`insert into people ${client(chunk)} on conflict (lower(email)) do update set first_name = excluded.first_name, last_name = excluded.last_name, phone = excluded.phone, updated_at = now()`;
+    await client`insert into people ${client(chunk, ...COLUMNS)} on conflict (lower(email)) do update set first_name = excluded.first_name, last_name = excluded.last_name, phone = excluded.phone, security_role_id = excluded.security_role_id, updated_at = now()`;
   }
   const rawMs = performance.now() - t;
   console.log(`raw bulk upsert: ${seconds(rawMs)} s`);

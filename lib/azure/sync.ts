@@ -131,12 +131,14 @@ class Run {
 
   async execute(): Promise<'succeeded' | 'awaiting_confirmation'> {
     this.ctx = await loadDirectoryContext(this.db, this.conn);
-    await this.loadMembership();
     let link = this.conn.resumeLink;
     if (link === null) await this.startFullRound();
     let resyncs = 0;
-    // The next page is fetched while this one is applied; its link is stored only after.
-    let prefetched: Promise<DeltaPage> | null = null;
+    // The next page is fetched while this one is applied (its link is stored only after),
+    // and the first one while the group memberships load.
+    let prefetched: Promise<DeltaPage> | null = this.graph.deltaPage(link);
+    prefetched.catch(() => {}); // awaited (and rethrown) in the loop
+    await this.loadMembership();
     let buffered: DirectoryUser[] = [];
     for (let page = 1; ; page++) {
       let result: DeltaPage;
@@ -210,6 +212,9 @@ class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.transaction(async (tx) => {
+          // Safe without waiting for the WAL flush: if PostgreSQL itself crashed and lost this
+          // commit, it lost the resume link with it, and the next run fetches the same pages again.
+          await tx.execute(sql`set local synchronous_commit = off`);
           const counters = await this.applyRecords(tx, records, { storeData: true });
           const set: Partial<Conn> = { resumeLink, updatedAt: this.now() };
           if (endOfRound && this.full) {
