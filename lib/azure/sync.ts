@@ -483,9 +483,15 @@ class Run {
     }
   }
 
-  /** One interval after this run started (not ended), so a change waits at most one interval plus one run. */
+  /**
+   * When the next run starts: one interval after this one started, less this run's
+   * duration, so that the moments Graph is read stay one interval apart and a change
+   * waits at most about one interval however long a run takes (never sooner than now).
+   */
   private nextSyncAt(): Date {
-    return new Date(Math.max(this.startedAt + this.conn.intervalSeconds * 1000, this.now().getTime()));
+    const now = this.now().getTime();
+    const duration = now - this.startedAt;
+    return new Date(Math.max(this.startedAt + this.conn.intervalSeconds * 1000 - duration, now));
   }
   private startedAt: number;
 
