@@ -118,10 +118,7 @@ export function KaseyaOneOrganizations({
           </Link>
         </EmptyState>
       ) : (
-        <div className="rounded-lg border border-dashed border-slate-300 px-6 py-8 text-center">
-          <p className="text-sm font-medium text-ink">No KaseyaOne organizations yet</p>
-          <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">Add the organizations KaseyaOne lists for your partner account, then map each one to a client Account.</p>
-        </div>
+        <EmptyState title="No KaseyaOne organizations yet">Add the organizations KaseyaOne lists for your partner account, then map each one to a client Account.</EmptyState>
       )}
       <AddOrganization accounts={accounts} add={actions.add} onAdded={(name) => { setError(null); setNotice(`${name} added.`); }} />
     </div>

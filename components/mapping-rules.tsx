@@ -5,7 +5,7 @@ import { useMemo, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { columnsFor, DataTable } from '@/components/ui/data-table';
-import { Notice } from '@/components/ui/notice';
+import { EmptyState, Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { Option } from '@/lib/settings/kaseyaone';
 import type { RuleRow } from '@/lib/settings/mapping-rules';
@@ -140,10 +140,7 @@ export function MappingRules({ rules, lookups, actions, variant = 'sso' }: { rul
     <div className="space-y-4">
       <Notice message={notice} />
       {rules.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 px-6 py-8 text-center">
-          <p className="text-sm font-medium text-ink">No mapping rules yet</p>
-          <p className="mt-1 text-sm text-ink-muted">{VARIANT[variant].empty}</p>
-        </div>
+        <EmptyState title="No mapping rules yet">{VARIANT[variant].empty}</EmptyState>
       ) : (
         <DataTable label="Mapping Rules" columns={columns} data={rules} getRowId={(r) => r.id} />
       )}

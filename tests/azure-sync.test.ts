@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents, logFiltersSchema } from '@/lib/audit/log';
-import { decidePausedRun, listConnections, saveConnection, verifyConnection } from '@/lib/azure/connections';
+import { decidePausedRun, deleteConnection, listConnections, saveConnection, verifyConnection } from '@/lib/azure/connections';
+import { saveDefaultPhoneType } from '@/lib/azure/field-settings';
 import { RECONNECT_DELAY_MS, syncConnection } from '@/lib/azure/sync';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
@@ -283,6 +284,65 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
     // Another organization's connection id is not found.
     const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
     expect(await verifyConnection(db, globex!.id, saved.id)).toMatchObject({ ok: false, notFound: true });
+  });
+
+  it('a connection is edited (blank key keeps it; a new tenant means consenting again) and deleted (its people stay); audited, org-scoped', async () => {
+    const { t, groups, connectionId } = await scenario('lifecycle');
+    const zed = t.user('Zed', 'Stays');
+    await fake.upsertUser(t.tenantId, zed);
+    await fake.addMember(t.tenantId, groups.employees, zed.id);
+    await sync(connectionId);
+    const before = await connection(db, connectionId);
+    const values = { tenant: t.domain, applicationId: APP_ID, applicationKey: '', emailSource: 'mail', intervalSeconds: 120, guardPercent: 20, guardMinimum: 10, maxFailures: 5 };
+
+    expect(await saveConnection(db, acme, actor, { ...values, id: connectionId })).toMatchObject({ ok: true });
+    const edited = await connection(db, connectionId);
+    expect(edited).toMatchObject({ intervalSeconds: 120, secretCiphertext: before.secretCiphertext, status: 'connected', resumeLink: before.resumeLink });
+    expect(await verifyConnection(db, acme, connectionId)).toMatchObject({ ok: true }); // the kept key still works
+
+    const other = await tenant(fake, 'lifecycle2');
+    expect(await saveConnection(db, acme, actor, { ...values, tenant: other.domain })).toMatchObject({ ok: false, fieldErrors: { applicationKey: expect.any(String) } });
+    expect(await saveConnection(db, acme, actor, { ...values, applicationKey: SECRET })).toMatchObject({ ok: false, fieldErrors: { tenant: 'This tenant already has a connection.' } });
+    expect(await saveConnection(db, acme, actor, { ...values, id: connectionId, tenant: other.domain })).toMatchObject({ ok: true });
+    expect(await connection(db, connectionId)).toMatchObject({ tenant: other.domain, status: 'new', consentedAt: null, tenantId: null, resumeLink: null });
+    expect(await sync(connectionId)).toEqual({ status: 'skipped', reason: 'not_consented' });
+
+    const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
+    expect(await deleteConnection(db, globex!.id, actor, connectionId)).toMatchObject({ ok: false, notFound: true });
+    expect(await deleteConnection(db, acme, actor, connectionId)).toMatchObject({ ok: true });
+    expect(await personByEmail(zed.mail!)).toMatchObject({ status: 'active' });
+    const audit = await db
+      .select({ what: sql<string>`${s.provisioningEvents.detail}->>'what'` })
+      .from(s.provisioningEvents)
+      .where(sql`${s.provisioningEvents.detail}->>'connectionId' = ${connectionId}`);
+    expect(audit.map((a) => a.what)).toEqual(expect.arrayContaining(['azure_connection.added', 'azure_connection.updated', 'azure_connection.deleted']));
+  });
+
+  it("a synced contact's phone gets the organization's default phone type, which admins change (audited)", async () => {
+    const { t, groups, connectionId } = await scenario('phonetype');
+    await saveDefaultPhoneType(db, acme, actor, 'mobile');
+    await saveDefaultPhoneType(db, acme, actor, 'mobile'); // unchanged: no second event
+    const yan = t.user('Yan', 'Contact', { businessPhones: ['+1 555 0142'] });
+    await fake.upsertUser(t.tenantId, yan);
+    await fake.addMember(t.tenantId, groups.contacts, yan.id);
+    await sync(connectionId);
+    expect(await personByEmail(yan.mail!)).toMatchObject({ type: 'contact', phone: '+1 555 0142', phoneType: 'mobile' });
+    const events = await db.select().from(s.provisioningEvents).where(sql`${s.provisioningEvents.detail}->>'what' = 'azure.default_phone_type'`);
+    expect(events.map((e) => e.diff)).toEqual([{ defaultPhoneType: { before: 'office', after: 'mobile' } }]);
+    await saveDefaultPhoneType(db, acme, actor, 'office');
+  });
+
+  it('the next sync is due one interval after this run started, less the time the run took', async () => {
+    const { t, groups, connectionId } = await scenario('cadence');
+    const ida = t.user('Ida', 'Cadence');
+    await fake.upsertUser(t.tenantId, ida);
+    await fake.addMember(t.tenantId, groups.employees, ida.id);
+    const start = Date.now();
+    let clock = start;
+    // Each committed batch "takes" 5 s on the injected clock.
+    await sync(connectionId, { now: () => new Date(clock), afterPage: () => void (clock += 5000) });
+    const conn = await connection(db, connectionId);
+    expect(conn.nextSyncAt!.getTime()).toBe(start + 60_000 - 5000);
   });
 
   it('after 5 consecutive failures the connection waits 120 seconds, then reconnects by itself', async () => {

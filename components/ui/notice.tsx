@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react';
+
 /** The confirmation after a save ("Settings saved."), announced to screen readers. */
 export function Notice({ message }: { message: string | null }) {
   if (!message) return null;
@@ -19,7 +21,7 @@ export function ErrorNotice({ message }: { message: string | null }) {
 }
 
 /** What an empty list says: what is missing and how to get the first one. */
-export function EmptyState({ title, children }: { title: string; children: React.ReactNode }) {
+export function EmptyState({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 px-6 py-8 text-center">
       <p className="text-sm font-medium text-ink">{title}</p>

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
-import { maskHint, open as openSecret, seal } from '@/lib/crypto/secrets';
+import { maskHint, seal } from '@/lib/crypto/secrets';
 import { invalidInput } from '@/lib/validation';
-import { createGraphClient, GraphError } from './graph';
+import { GraphError, graphClientFor } from './graph';
 import { azureConnectionSchema } from './schemas';
 import { applyDeactivations } from './sync';
 
@@ -192,15 +192,7 @@ export async function verifyConnection(db: Db, organizationId: string, connectio
   if (!conn) return { ok: false, error: 'That connection does not exist.', notFound: true };
   const env = getEnv();
   try {
-    const graph = createGraphClient({
-      loginUrl: env.AZURE_LOGIN_URL,
-      graphUrl: env.AZURE_GRAPH_URL,
-      tenant: conn.tenantId ?? conn.tenant,
-      appId: conn.applicationId,
-      secret: openSecret(conn.secretCiphertext, organizationId),
-      fetch: fetchImpl,
-      maxAttempts: 3,
-    });
+    const graph = graphClientFor(conn, { fetch: fetchImpl, maxAttempts: 3 });
     await graph.verify();
   } catch (err) {
     const detail = err instanceof Error && (err instanceof GraphError || err.name === 'SecretUnreadableError') ? err.message : 'Could not reach Microsoft; try again.';
@@ -259,10 +251,4 @@ export type RunRow = typeof s.azureSyncRuns.$inferSelect & { pendingCount: numbe
 export async function listRuns(db: Db, organizationId: string, limit = 20): Promise<RunRow[]> {
   const rows = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.organizationId, organizationId)).orderBy(desc(s.azureSyncRuns.startedAt)).limit(limit);
   return rows.map((r) => ({ ...r, pendingCount: r.pendingDeactivations.length, pendingDeactivations: [] }));
-}
-
-export async function connectionIds(db: Db, organizationId: string, ids: string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const rows = await db.select({ id: s.azureConnections.id }).from(s.azureConnections).where(and(eq(s.azureConnections.organizationId, organizationId), inArray(s.azureConnections.id, ids)));
-  return rows.map((r) => r.id);
 }

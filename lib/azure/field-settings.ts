@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/lib/db/client';
+import { saveProvisioningSetting } from '@/lib/audit/settings';
 import * as s from '@/lib/db/schema';
 
 /** The phone type a synced contact's Contact Phone Number gets (seed 003). */
@@ -12,21 +13,6 @@ export async function getDefaultPhoneType(db: Db, organizationId: string) {
 }
 
 export async function saveDefaultPhoneType(db: Db, organizationId: string, actorPersonId: string, type: (typeof s.phoneType.enumValues)[number]) {
-  await db.transaction(async (tx) => {
-    const [current] = await tx.select({ t: s.provisioningSettings.defaultPhoneType }).from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, organizationId));
-    if (current?.t === type) return;
-    await tx
-      .insert(s.provisioningSettings)
-      .values({ organizationId, defaultPhoneType: type })
-      .onConflictDoUpdate({ target: s.provisioningSettings.organizationId, set: { defaultPhoneType: type, updatedAt: new Date() } });
-    await tx.insert(s.provisioningEvents).values({
-      organizationId,
-      type: 'settings_changed',
-      source: 'admin',
-      actorPersonId,
-      diff: { defaultPhoneType: { before: current?.t ?? 'office', after: type } },
-      detail: { what: 'azure.default_phone_type' },
-    });
-  });
+  await saveProvisioningSetting(db, { organizationId, actorPersonId, key: 'defaultPhoneType', value: type, unset: 'office', what: 'azure.default_phone_type' });
   return { ok: true as const };
 }

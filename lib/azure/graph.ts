@@ -1,3 +1,6 @@
+import { open as openSecret } from '@/lib/crypto/secrets';
+import { getEnv } from '@/lib/env';
+
 // A thin client for the Microsoft identity platform (client-credentials token) and
 // Microsoft Graph (users/delta, group members). Plain fetch, because the official
 // SDKs refuse plain-http endpoints and tests talk to a fake on 127.0.0.1; the login
@@ -53,6 +56,22 @@ const TOKEN_SKEW_MS = 5 * 60_000;
 const RETRYABLE = new Set([429, 503, 504]);
 
 export type GraphClient = ReturnType<typeof createGraphClient>;
+
+/** The client for a saved connection: configured base URLs, its tenant, its sealed key opened. */
+export function graphClientFor(
+  conn: { tenant: string; tenantId: string | null; applicationId: string; secretCiphertext: string; organizationId: string },
+  opts: Pick<GraphConfig, 'fetch' | 'sleep' | 'now' | 'maxAttempts'> = {},
+): GraphClient {
+  const env = getEnv();
+  return createGraphClient({
+    loginUrl: env.AZURE_LOGIN_URL,
+    graphUrl: env.AZURE_GRAPH_URL,
+    tenant: conn.tenantId ?? conn.tenant,
+    appId: conn.applicationId,
+    secret: openSecret(conn.secretCiphertext, conn.organizationId),
+    ...opts,
+  });
+}
 
 export function createGraphClient(cfg: GraphConfig) {
   const doFetch = cfg.fetch ?? fetch;

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
-import { getEnv } from '@/lib/env';
-import { open as openSecret } from '@/lib/crypto/secrets';
-import { decideDirectoryUser, type DirectoryContext, type DirectoryRecord, type DirectoryRecordFields } from '@/lib/provisioning/directory';
+import { decideDirectoryUser, directoryEmail, type DirectoryContext, type DirectoryRecord, type DirectoryRecordFields } from '@/lib/provisioning/directory';
 import type { ExistingPerson, FieldChanges, MappingRule } from '@/lib/provisioning/types';
-import { existing, isUniqueViolation } from '@/lib/users/provision';
+import { employeeDefaults, existing, isUniqueViolation } from '@/lib/users/provision';
 import { arrayLiteral, bulkInsert, bulkUpdate, type Column } from './bulk';
-import { createGraphClient, GraphError, ResyncRequiredError, type DeltaPage, type DirectoryUser, type GraphClient } from './graph';
+import { GraphError, graphClientFor, ResyncRequiredError, type DeltaPage, type DirectoryUser, type GraphClient } from './graph';
 
 // One sync run of one Azure AD connection: read users/delta page by page, decide each
 // user with the directory core, apply each page in one transaction together with the
@@ -65,17 +63,7 @@ export async function syncConnection(db: Db, connectionId: string, opts: SyncOpt
   const runId = run!.id;
 
   try {
-    const env = getEnv();
-    const graph = createGraphClient({
-      loginUrl: env.AZURE_LOGIN_URL,
-      graphUrl: env.AZURE_GRAPH_URL,
-      tenant: conn.tenantId ?? conn.tenant,
-      appId: conn.applicationId,
-      secret: openSecret(conn.secretCiphertext, conn.organizationId),
-      fetch: opts.fetch,
-      sleep: opts.sleep,
-      now: () => now().getTime(),
-    });
+    const graph = graphClientFor(conn, { fetch: opts.fetch, sleep: opts.sleep, now: () => now().getTime() });
     const result = await new Run(db, conn, runId, graph, now, carried, opts).execute();
     return { status: result, runId };
   } catch (err) {
@@ -384,15 +372,20 @@ class Run {
         EVENT_COLUMNS(organizationId, this.runId, now),
       ),
     ];
-    if (moveLinks.length) {
-      for (const m of moveLinks) {
-        writes.push(
-          tx
-            .update(s.personIdentities)
-            .set({ personId: m.personId })
-            .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
-        );
-      }
+    for (const m of moveLinks) {
+      writes.push(
+        tx
+          .update(s.personIdentities)
+          .set({ personId: m.personId })
+          .where(
+            and(
+              eq(s.personIdentities.organizationId, organizationId),
+              eq(s.personIdentities.source, 'azure'),
+              eq(s.personIdentities.scope, tenantId),
+              eq(s.personIdentities.externalId, m.objectId),
+            ),
+          ),
+      );
     }
     await Promise.all(writes);
     // Identities point at people rows, so they follow the inserts.
@@ -566,11 +559,9 @@ function withPhoneType(p: typeof s.people.$inferSelect): ExistingPerson & { phon
   return { ...existing(p), phoneType: p.phoneType };
 }
 
+/** The lower-cased address a record is matched by, from the connection's email source. */
 function mappedEmail(ctx: DirectoryContext, r: DirectoryRecord): string | null {
-  if (r.removed) return null;
-  const d = r.data;
-  const raw = ctx.emailSource === 'mail' ? d.mail : ctx.emailSource === 'user_principal_name' ? d.userPrincipalName : Array.isArray(d.otherMails) ? d.otherMails[0] : null;
-  return typeof raw === 'string' && raw.includes('@') ? raw.trim().toLowerCase() : null;
+  return r.removed ? null : (directoryEmail(r.data, ctx.emailSource)?.toLowerCase() ?? null);
 }
 
 /** Rules, defaults and lookups for one connection's decisions. */
@@ -600,16 +591,7 @@ export async function loadDirectoryContext(db: Db | Tx, conn: Conn): Promise<Dir
     rootPersonId: org?.rootPersonId ?? null,
     emailSource: conn.emailSource,
     defaultPhoneType: st?.defaultPhoneType ?? 'office',
-    defaults: {
-      departmentId: st?.defaultDepartmentId ?? null,
-      locationId: st?.defaultLocationId ?? null,
-      managerId: st?.defaultManagerId ?? null,
-      jobTitleId: st?.defaultJobTitleId ?? null,
-      employmentTypeId: st?.defaultEmploymentTypeId ?? null,
-      securityRoleId: st?.defaultSecurityRoleId ?? null,
-      employeeRoleId: st?.defaultEmployeeRoleId ?? null,
-      clientAccountId: st?.defaultClientAccountId ?? null,
-    },
+    defaults: employeeDefaults(st),
     rules,
     jobTitles: Object.fromEntries(titles.map((t) => [t.name.toLowerCase(), t.id])),
   };

@@ -82,7 +82,7 @@ export async function enqueueSync(db: Db, organizationId: string, connectionId: 
   const [conn] = await db
     .select({ id: s.azureConnections.id })
     .from(s.azureConnections)
-    .where(and(eq(s.azureConnections.organizationId, organizationId), eq(s.azureConnections.id, connectionId), sql`true`));
+    .where(and(eq(s.azureConnections.organizationId, organizationId), eq(s.azureConnections.id, connectionId)));
   if (!conn) return false;
   const worker = await globalForWorker.__azureSyncWorker;
   if (!worker) throw new Error('The sync worker is not running in this process (SYNC_WORKER=off).');

@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/lib/db/client';
+import type { Db, Tx } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/errors';
 import * as s from '@/lib/db/schema';
 import { aOrAn } from '@/lib/settings/schemas';
@@ -47,6 +47,17 @@ export async function getPerson(db: Db, organizationId: string, personId: string
   return { ...row.person, identities, isRoot: row.rootId === personId };
 }
 
+/** One of the organization's people, locked for the rest of the transaction, with the organization's root user id. */
+async function lockPerson(tx: Tx, organizationId: string, personId: string) {
+  const [row] = await tx
+    .select({ person: s.people, rootId: s.organizations.rootPersonId })
+    .from(s.people)
+    .innerJoin(s.organizations, eq(s.organizations.id, s.people.organizationId))
+    .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId)))
+    .for('update', { of: s.people });
+  return row ?? null;
+}
+
 export type PersonUpdate = { ok: true } | { ok: false; error: string; notFound?: boolean };
 
 /**
@@ -56,12 +67,7 @@ export type PersonUpdate = { ok: true } | { ok: false; error: string; notFound?:
 export async function updatePersonAdmin(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<PersonUpdate> {
   const input = personAdminSchema.parse(raw);
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ person: s.people, rootId: s.organizations.rootPersonId })
-      .from(s.people)
-      .innerJoin(s.organizations, eq(s.organizations.id, s.people.organizationId))
-      .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, input.personId)))
-      .for('update', { of: s.people });
+    const current = await lockPerson(tx, organizationId, input.personId);
     if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonUpdate;
     const p = current.person;
     if (input.status === 'inactive' && current.rootId === p.id) return { ok: false, error: 'The root user cannot be deactivated.' } as PersonUpdate;
@@ -112,12 +118,7 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
   const refuse = (fieldErrors: Record<string, string>): PersonEditResult => ({ ok: false, error: 'Check the highlighted fields.', fieldErrors });
   try {
     return await db.transaction(async (tx) => {
-      const [current] = await tx
-        .select({ person: s.people, rootId: s.organizations.rootPersonId })
-        .from(s.people)
-        .innerJoin(s.organizations, eq(s.organizations.id, s.people.organizationId))
-        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, input.personId)))
-        .for('update', { of: s.people });
+      const current = await lockPerson(tx, organizationId, input.personId);
       if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonEditResult;
       const p = current.person;
 

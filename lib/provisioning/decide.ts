@@ -1,4 +1,4 @@
-import { creationChanges, diffFields, mappedValues } from './fields';
+import { creationChanges, diffFields, fieldAppliesTo, mappedValues } from './fields';
 import type { ReasonCode } from './reasons';
 import { matchRule } from './rules';
 import {
@@ -116,12 +116,10 @@ function ruleTargets(rule: MappingRule): Partial<PersonFields> {
   return t;
 }
 
-const CONTACT_FIELDS: ReadonlySet<ReferenceField> = new Set(['securityRoleId', 'clientAccountId']);
-
 function newRecord(input: LoginInput, type: PersonFields['type'], defaults: Record<ReferenceField, string | null>, overrides: Partial<PersonFields>): PersonFields {
   const { identity: id } = input;
   const refs = {} as Record<ReferenceField, string | null>;
-  for (const f of REFERENCE_FIELDS) refs[f] = type === 'employee' || CONTACT_FIELDS.has(f) ? defaults[f] : null;
+  for (const f of REFERENCE_FIELDS) refs[f] = fieldAppliesTo(type, f) ? defaults[f] : null;
   const base: PersonFields = {
     type,
     status: 'active',

@@ -1,4 +1,4 @@
-import { creationChanges, diffFields } from './fields';
+import { creationChanges, diffFields, fieldAppliesTo } from './fields';
 import { cleanEmail, cleanText } from './normalize';
 import { ruleMatcher } from './rules';
 import { REFERENCE_FIELDS, type EmployeeDefaults, type ExistingPerson, type FieldChanges, type MappingRule, type PersonFields, type PersonType, type ReferenceField } from './types';
@@ -59,13 +59,17 @@ export type DirectoryDeactivateReason = 'azure_removed' | 'azure_disabled' | 'no
 
 export const ARCHIVED_SUFFIX = '_Archived';
 
+/** Azure AD Email = mail, Microsoft Account Email = userPrincipalName, External AD Email = the first of otherMails. */
+export function directoryEmail(data: Record<string, unknown>, emailSource: EmailSource): string | null {
+  const otherMails = Array.isArray(data.otherMails) ? data.otherMails : [];
+  return cleanEmail(emailSource === 'mail' ? data.mail : emailSource === 'user_principal_name' ? data.userPrincipalName : otherMails[0]);
+}
+
 export function mapDirectoryUser(data: Record<string, unknown>, emailSource: EmailSource): MappedUser {
   const upn = cleanText(data.userPrincipalName);
-  const otherMails = Array.isArray(data.otherMails) ? data.otherMails : [];
   const phones = Array.isArray(data.businessPhones) ? data.businessPhones : [];
-  const emailRaw = emailSource === 'mail' ? data.mail : emailSource === 'user_principal_name' ? upn : otherMails[0];
   return {
-    email: cleanEmail(emailRaw),
+    email: directoryEmail(data, emailSource),
     firstName: cleanText(data.givenName),
     lastName: cleanText(data.surname),
     username: upn ? upn.slice(0, upn.includes('@') ? upn.lastIndexOf('@') : upn.length) : null,
@@ -164,17 +168,15 @@ function wantedFields(ctx: DirectoryContext, m: MappedUser, type: PersonType, ru
   if (type === 'employee' && title) wanted.jobTitleId = title;
   if (rule) {
     wanted.securityRoleId = rule.securityRoleId;
-    for (const f of ['departmentId', 'locationId', 'employeeRoleId', 'clientAccountId'] as const) if (rule[f] && applies(type, f)) wanted[f] = rule[f];
+    for (const f of ['departmentId', 'locationId', 'employeeRoleId', 'clientAccountId'] as const) if (rule[f] && fieldAppliesTo(type, f)) wanted[f] = rule[f];
   }
   return wanted;
 }
 
-const CONTACT_FIELDS: ReadonlySet<ReferenceField> = new Set(['securityRoleId', 'clientAccountId']);
-const applies = (type: PersonType, f: ReferenceField) => type === 'employee' || CONTACT_FIELDS.has(f);
 
 function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule): DirectoryRecordFields {
   const refs = {} as Record<ReferenceField, string | null>;
-  for (const f of REFERENCE_FIELDS) refs[f] = applies(rule.userType, f) ? ctx.defaults[f] : null;
+  for (const f of REFERENCE_FIELDS) refs[f] = fieldAppliesTo(rule.userType, f) ? ctx.defaults[f] : null;
   const record: DirectoryRecordFields = {
     type: rule.userType,
     status: 'active',

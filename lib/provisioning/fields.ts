@@ -1,5 +1,5 @@
 import { cleanText } from './normalize';
-import { MAPPABLE_FIELDS, type AttributeMapping, type FieldChanges, type Lookups, type PersonField, type PersonFields } from './types';
+import { MAPPABLE_FIELDS, type AttributeMapping, type FieldChanges, type Lookups, type PersonField, type PersonFields, type PersonType, type ReferenceField } from './types';
 
 /**
  * Values the attribute mappings give, for a create (every mapping) or a later login
@@ -55,6 +55,13 @@ export function diffFields(current: PersonFields, wanted: Partial<PersonFields>,
     changes[field] = { before, after };
   }
   return changes;
+}
+
+/** Contacts carry only a Security Role and a client Account; employees every reference field. */
+const CONTACT_FIELDS: ReadonlySet<ReferenceField> = new Set(['securityRoleId', 'clientAccountId']);
+
+export function fieldAppliesTo(type: PersonType, field: ReferenceField): boolean {
+  return type === 'employee' || CONTACT_FIELDS.has(field);
 }
 
 export function creationChanges(record: PersonFields): FieldChanges {

@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
+import { saveProvisioningSetting } from '@/lib/audit/settings';
 import { azureRuleSchema } from '@/lib/azure/schemas';
 import { mappingRuleSchema, type MappingRuleValues } from './schemas';
 
@@ -110,19 +111,7 @@ function pick(r: typeof s.mappingRules.$inferSelect) {
 }
 
 export async function saveMethod(db: Db, organizationId: string, actorPersonId: string, method: 'none' | 'sso_jit' | 'azure_ad') {
-  await db.transaction(async (tx) => {
-    const [current] = await tx.select({ method: s.provisioningSettings.method }).from(s.provisioningSettings).where(eq(s.provisioningSettings.organizationId, organizationId));
-    if (current?.method === method) return;
-    await tx.insert(s.provisioningSettings).values({ organizationId, method }).onConflictDoUpdate({ target: s.provisioningSettings.organizationId, set: { method, updatedAt: new Date() } });
-    await tx.insert(s.provisioningEvents).values({
-      organizationId,
-      type: 'settings_changed',
-      source: 'admin',
-      actorPersonId,
-      diff: { method: { before: current?.method ?? 'none', after: method } },
-      detail: { what: 'provisioning_method' },
-    });
-  });
+  await saveProvisioningSetting(db, { organizationId, actorPersonId, key: 'method', value: method, unset: 'none', what: 'provisioning_method' });
 }
 
 export async function getProvisioningMethod(db: Db, organizationId: string): Promise<'none' | 'sso_jit' | 'azure_ad'> {

@@ -7,6 +7,7 @@ import {
   MAPPABLE_FIELDS,
   type AttributeMapping,
   type Decision,
+  type EmployeeDefaults,
   type ExistingPerson,
   type Identity,
   type Lookups,
@@ -145,16 +146,7 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
       kaseyaOneLoginEnabled: st?.kaseyaOneLoginEnabled ?? false,
       autoCreationEnabled: st?.autoCreationEnabled ?? false,
       seatCap: st?.seatCap ?? null,
-      defaults: {
-        departmentId: st?.defaultDepartmentId ?? null,
-        locationId: st?.defaultLocationId ?? null,
-        managerId: st?.defaultManagerId ?? null,
-        jobTitleId: st?.defaultJobTitleId ?? null,
-        employmentTypeId: st?.defaultEmploymentTypeId ?? null,
-        securityRoleId: st?.defaultSecurityRoleId ?? null,
-        employeeRoleId: st?.defaultEmployeeRoleId ?? null,
-        clientAccountId: st?.defaultClientAccountId ?? null,
-      },
+      defaults: employeeDefaults(st),
     },
   };
   const rules = await tx
@@ -187,6 +179,20 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
     lookups: attributeMappings.length ? await loadLookups(tx, organizationId, attributeMappings) : {},
     byExternalId: linked ? existing(linked.person) : null,
     byEmail: byEmail ? existing(byEmail) : null,
+  };
+}
+
+/** The Employee Defaults of a provisioning_settings row (none when the organization has no row yet). */
+export function employeeDefaults(st: typeof s.provisioningSettings.$inferSelect | null | undefined): EmployeeDefaults {
+  return {
+    departmentId: st?.defaultDepartmentId ?? null,
+    locationId: st?.defaultLocationId ?? null,
+    managerId: st?.defaultManagerId ?? null,
+    jobTitleId: st?.defaultJobTitleId ?? null,
+    employmentTypeId: st?.defaultEmploymentTypeId ?? null,
+    securityRoleId: st?.defaultSecurityRoleId ?? null,
+    employeeRoleId: st?.defaultEmployeeRoleId ?? null,
+    clientAccountId: st?.defaultClientAccountId ?? null,
   };
 }
 
