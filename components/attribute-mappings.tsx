@@ -3,6 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -69,7 +70,7 @@ export function AttributeMappings({ mappings, actions }: { mappings: MappingRow[
           </tbody>
         </table>
       )}
-      <form onSubmit={form.handleSubmit(submit)} noValidate aria-label="Add attribute mapping" className="grid items-end gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-5">
+      <ClientForm onSubmit={form.handleSubmit(submit)} aria-label="Add attribute mapping" className="grid items-end gap-3 rounded-lg border border-slate-200 p-4 sm:grid-cols-5">
         <div className="sm:col-span-2">
           <label htmlFor="am-attr" className="mb-1 block text-sm font-medium text-ink">Assertion attribute</label>
           <input id="am-attr" className={cls} placeholder="department or http://schemas…/claims/department" aria-invalid={err.attributeName ? true : undefined} {...form.register('attributeName')} />
@@ -95,7 +96,7 @@ export function AttributeMappings({ mappings, actions }: { mappings: MappingRow[
         <div className="sm:col-span-5 flex justify-end">
           <Button type="submit" disabled={form.formState.isSubmitting}>Save mapping</Button>
         </div>
-      </form>
+      </ClientForm>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/page';
@@ -211,7 +212,7 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
   );
   return (
     <dialog ref={ref} onClose={() => onClose()} aria-labelledby="az-dialog-title" className="w-full max-w-2xl rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
-      <form onSubmit={form.handleSubmit(submit)} noValidate className="space-y-5 p-6">
+      <ClientForm onSubmit={form.handleSubmit(submit)} className="space-y-5 p-6">
         <div>
           <h2 id="az-dialog-title" className="text-lg font-semibold text-ink">
             {connection ? 'Edit connection' : 'Add connection'}
@@ -261,7 +262,7 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
             Save
           </Button>
         </div>
-      </form>
+      </ClientForm>
     </dialog>
   );
 }

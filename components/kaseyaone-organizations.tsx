@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useMemo, useState, useTransition, type ReactNode } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { columnsFor, DataTable } from '@/components/ui/data-table';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
@@ -190,7 +191,7 @@ function AddOrganization({ accounts, add, onAdded }: { accounts: Option[]; add: 
     </div>
   );
   return (
-    <form onSubmit={form.handleSubmit(submit)} noValidate aria-label="Add KaseyaOne organization" className="rounded-lg border border-slate-200 p-5">
+    <ClientForm onSubmit={form.handleSubmit(submit)} aria-label="Add KaseyaOne organization" className="rounded-lg border border-slate-200 p-5">
       <h3 className="text-sm font-semibold text-ink">Add a KaseyaOne organization</h3>
       <p className="mb-4 mt-1 text-sm text-ink-muted">Enter it as KaseyaOne shows it: we don’t read the list from KaseyaOne yet.</p>
       <div className="grid gap-4 sm:grid-cols-3">
@@ -222,6 +223,6 @@ function AddOrganization({ accounts, add, onAdded }: { accounts: Option[]; add: 
           </Button>
         </span>
       </div>
-    </form>
+    </ClientForm>
   );
 }

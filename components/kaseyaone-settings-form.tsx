@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -38,7 +39,7 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
   };
 
   return (
-    <form onSubmit={form.handleSubmit(submit)} noValidate className="space-y-6">
+    <ClientForm onSubmit={form.handleSubmit(submit)} className="space-y-6">
       <Notice message={notice} />
       <Switch
         id="k1-login"
@@ -111,7 +112,7 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
           {form.formState.isSubmitting ? 'Saving…' : 'Save'}
         </Button>
       </div>
-    </form>
+    </ClientForm>
   );
 }
 

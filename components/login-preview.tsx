@@ -3,6 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/action';
 import { previewSchema, type PreviewInput, type PreviewOutcome } from '@/lib/settings/preview-schema';
@@ -33,7 +34,7 @@ export function LoginPreview({ preview }: { preview: (input: unknown) => Promise
   );
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <form onSubmit={form.handleSubmit(submit)} className="space-y-3" aria-label="Login preview" noValidate>
+      <ClientForm onSubmit={form.handleSubmit(submit)} className="space-y-3" aria-label="Login preview">
         <div>
           <label htmlFor="pv-source" className="mb-1 block text-sm font-medium text-ink">Source</label>
           <select id="pv-source" className={input} {...form.register('source')}>
@@ -57,7 +58,7 @@ export function LoginPreview({ preview }: { preview: (input: unknown) => Promise
           <p className="text-sm text-red-700">{error}</p>
           <Button type="submit" disabled={form.formState.isSubmitting}>{form.formState.isSubmitting ? 'Checking…' : 'Preview login'}</Button>
         </div>
-      </form>
+      </ClientForm>
       <section aria-label="Preview result" aria-live="polite" className="rounded-lg bg-slate-50 p-5">
         {result === null ? (
           <p className="text-sm text-ink-muted">The decision, the matched rule and the field changes appear here. Nothing is created or changed.</p>

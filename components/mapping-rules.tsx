@@ -3,6 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMemo, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { columnsFor, DataTable } from '@/components/ui/data-table';
 import { EmptyState, Notice } from '@/components/ui/notice';
@@ -197,7 +198,7 @@ function RuleForm({ initial, lookups, variant, save, onDone, onCancel }: { initi
     </div>
   );
   return (
-    <form onSubmit={form.handleSubmit(submit)} noValidate className="rounded-lg border border-slate-200 p-5" aria-label={initial.id ? 'Edit mapping rule' : 'Add mapping rule'}>
+    <ClientForm onSubmit={form.handleSubmit(submit)} className="rounded-lg border border-slate-200 p-5" aria-label={initial.id ? 'Edit mapping rule' : 'Add mapping rule'}>
       <h3 className="mb-4 text-sm font-semibold text-ink">{initial.id ? 'Edit mapping rule' : 'Add mapping rule'}</h3>
       <div className="grid gap-4 sm:grid-cols-3">
         {text('domain', VARIANT[variant].domain, variant === 'azure' ? 'any connected tenant' : 'any')}
@@ -222,6 +223,6 @@ function RuleForm({ initial, lookups, variant, save, onDone, onCancel }: { initi
           <Button type="submit" disabled={form.formState.isSubmitting}>Save rule</Button>
         </span>
       </div>
-    </form>
+    </ClientForm>
   );
 }

@@ -3,6 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, type ReactNode } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -86,7 +87,7 @@ function EditForm({ type, values, options, save, onDone, onCancel }: NonNullable
       </p>
     ) : null;
   return (
-    <form onSubmit={form.handleSubmit(submit)} noValidate aria-label="Edit details" className="space-y-5">
+    <ClientForm onSubmit={form.handleSubmit(submit)} aria-label="Edit details" className="space-y-5">
       <div className="grid gap-4 sm:grid-cols-2">
         {TEXT.map(([name, label, inputType]) => (
           <div key={name}>
@@ -129,6 +130,6 @@ function EditForm({ type, values, options, save, onDone, onCancel }: NonNullable
           </Button>
         </span>
       </div>
-    </form>
+    </ClientForm>
   );
 }

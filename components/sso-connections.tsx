@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -161,7 +162,7 @@ function SamlFields({ kind, add, onDone }: { kind: SamlForm['kind']; add: Action
   const { submit, formError } = useSubmit<SamlForm>(add, form.setError as never, onDone, () => form.reset());
   const err = form.formState.errors;
   return (
-    <form onSubmit={form.handleSubmit(submit)} className="mt-4 space-y-4" noValidate>
+    <ClientForm onSubmit={form.handleSubmit(submit)} className="mt-4 space-y-4">
       <div>
         <label htmlFor="saml-file" className="mb-1 block text-sm font-medium text-ink">
           Metadata file
@@ -180,7 +181,7 @@ function SamlFields({ kind, add, onDone }: { kind: SamlForm['kind']; add: Action
       <TextArea label="Metadata XML" id="saml-xml" error={err.metadataXml?.message} {...form.register('metadataXml')} />
       <Input label="or Metadata URL" id="saml-url" placeholder="https://idp.example.com/metadata" error={err.metadataUrl?.message} {...form.register('metadataUrl')} />
       <FormFooter error={formError} pending={form.formState.isSubmitting} />
-    </form>
+    </ClientForm>
   );
 }
 
@@ -189,14 +190,14 @@ function OidcFields({ kind, add, onDone }: { kind: OidcForm['kind']; add: Action
   const { submit, formError } = useSubmit<OidcForm>(add, form.setError as never, onDone, () => form.reset());
   const err = form.formState.errors;
   return (
-    <form onSubmit={form.handleSubmit(submit)} className="mt-4 space-y-4" noValidate>
+    <ClientForm onSubmit={form.handleSubmit(submit)} className="mt-4 space-y-4">
       <Input label="Discovery URL" id="oidc-discovery" placeholder="https://idp.example.com/.well-known/openid-configuration" error={err.discoveryUrl?.message} {...form.register('discoveryUrl')} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Input label="Client ID" id="oidc-client-id" error={err.clientId?.message} {...form.register('clientId')} />
         <Input label="Client secret" id="oidc-client-secret" type="password" autoComplete="off" error={err.clientSecret?.message} {...form.register('clientSecret')} />
       </div>
       <FormFooter error={formError} pending={form.formState.isSubmitting} />
-    </form>
+    </ClientForm>
   );
 }
 
