@@ -399,6 +399,82 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
     expect(all.find((p) => p.email === users[31]!.mail)!.lastName).toBe('Renamed31');
   });
 
+  it('batches applied two at a time: two users with one email in neighbouring batches make one person, the later one is skipped', async () => {
+    const { t, groups, connectionId } = await scenario('twoatonce');
+    const users = Array.from({ length: 12 }, (_, i) => t.user('Twin', `Number${i}`));
+    users[7] = { ...users[7]!, mail: users[2]!.mail }; // batch 2 takes the email batch 1 creates
+    await fake.upsertUsers(t.tenantId, users);
+    for (const u of users) await fake.addMember(t.tenantId, groups.employees, u.id);
+
+    const out = await sync(connectionId, { batchUsers: 5 });
+    expect(out.status).toBe('succeeded');
+    const people = await db.select().from(s.people).where(sql`${s.people.email} like ${`twin.%@${t.mailDomain}`}`);
+    expect(people).toHaveLength(11);
+    const shared = people.find((p) => p.email === users[2]!.mail)!;
+    expect(shared.lastName).toBe('Number2');
+    const links = await db.select().from(s.personIdentities).where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, t.tenantId)));
+    expect(links).toHaveLength(11);
+    expect(links.find((l) => l.externalId === users[7]!.id)).toBeUndefined();
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
+    expect(run).toMatchObject({ read: 12, created: 11, skipped: 1, errors: 0 });
+    const skips = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'sync_skipped'), sql`${s.provisioningEvents.detail}->>'runId' = ${run!.id}`));
+    expect(skips.map((e) => [e.reasonCode, (e.detail as { objectId: string }).objectId])).toEqual([['email_conflict', users[7]!.id]]);
+  });
+
+  it('two batches in flight that wait for each other: PostgreSQL breaks the cycle and both are applied again, one after the other', async () => {
+    const { t, groups, connectionId } = await scenario('cycle');
+    const qa = t.user('Quinn', 'Held');
+    const b = t.user('Bea', 'Linked');
+    await fake.upsertUsers(t.tenantId, [qa, b]);
+    for (const u of [qa, b]) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await sync(connectionId);
+    const q = (await personByEmail(qa.mail!))!;
+    const p = (await personByEmail(b.mail!))!;
+
+    // Batch 1: Quinn now gives Bea's email (its decision locks Quinn's row, then Bea's) and four new users.
+    // Batch 2: Bea changes (its decision locks Bea's row, then waits for batch 1 to commit).
+    const fillers = Array.from({ length: 4 }, (_, i) => t.user('Fill', `Number${i}`));
+    await fake.upsertUser(t.tenantId, { ...qa, mail: b.mail });
+    await fake.upsertUsers(t.tenantId, fillers);
+    for (const u of fillers) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await fake.upsertUser(t.tenantId, { ...b, surname: 'Changed' });
+
+    const deadlocks = async () => (await db.execute<{ n: number }>(sql`select deadlocks::int as n from pg_stat_database where datname = current_database()`))[0]!.n;
+    const before = await deadlocks();
+    // An admin's edit holds Quinn's row while batch 2 locks Bea's and waits for batch 1; once
+    // released, batch 1 needs Bea's row too.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const editing = db.transaction(async (tx) => {
+      await tx.execute(sql`select id from people where id = ${q.id} for update`);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const running = sync(connectionId, { batchUsers: 5 });
+    // Released once batch 2 waits for batch 1 inside PostgreSQL.
+    const waiting = async () => (await db.execute(sql`select 1 from pg_locks where locktype = 'advisory' and not granted`)).length > 0;
+    for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await waiting()).toBe(true);
+    release();
+    await editing;
+    const out = await running;
+
+    expect(out.status).toBe('succeeded');
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
+    expect(run).toMatchObject({ read: 6, created: 4, updated: 1, skipped: 1, errors: 0 });
+    expect(await personByEmail(b.mail!)).toMatchObject({ id: p.id, lastName: 'Changed' });
+    expect(await personByEmail(qa.mail!)).toMatchObject({ id: q.id, lastName: 'Held' });
+    const skips = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'sync_skipped'), sql`${s.provisioningEvents.detail}->>'runId' = ${run!.id}`));
+    expect(skips.map((e) => e.reasonCode)).toEqual(['email_conflict']);
+    // Each change was written once, though both batches were rolled back and applied again.
+    const updates = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.personId, p.id), eq(s.provisioningEvents.type, 'person_updated')));
+    expect(updates).toHaveLength(1);
+    expect((await db.select().from(s.people).where(sql`${s.people.email} like ${`fill.%@${t.mailDomain}`}`)).length).toBe(4);
+    // The cycle really happened: PostgreSQL counted it (its statistics arrive within seconds).
+    for (let i = 0; i < 100 && (await deadlocks()) === before; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await deadlocks()).toBeGreaterThan(before);
+  });
+
   it('mass-deactivation guard: a run deactivating more than 20% (and at least 10) pauses until an admin confirms', async () => {
     const { t, groups, connectionId } = await scenario('guard');
     const users = Array.from({ length: 30 }, (_, i) => t.user('Gia', `Member${i}`));

@@ -35,6 +35,22 @@ export type SyncOutcome =
 type Conn = typeof s.azureConnections.$inferSelect;
 type Pending = { personId: string; objectId: string; reason: string; detail?: string; cancel?: boolean };
 type Counters = { read: number; created: number; updated: number; deactivated: number; archived: number; skipped: number; errors: number };
+const emptyCounters = (): Counters => ({ read: 0, created: 0, updated: 0, deactivated: 0, archived: 0, skipped: 0, errors: 0 });
+/** What applying a batch adds to the run, taken in once its transaction has committed. */
+type BatchOutcome = { counters: Counters; held: Pending[] };
+type Batch = {
+  number: number;
+  users: DirectoryUser[];
+  resumeLink: string;
+  endOfRound: boolean;
+  ids: Set<string>;
+  /** Applied while the batch before it was still in flight. */
+  alongside: boolean;
+  committed: boolean;
+  /** Settles once this batch's transaction holds its advisory lock (or has failed before). */
+  locked: Promise<void>;
+  done: Promise<void>;
+};
 
 export async function syncConnection(db: Db, connectionId: string, opts: SyncOptions = {}): Promise<SyncOutcome> {
   const now = opts.now ?? (() => new Date());
@@ -94,7 +110,7 @@ async function recordFailure(db: Db, conn: Conn, runId: string, message: string,
 }
 
 class Run {
-  private counters: Counters = { read: 0, created: 0, updated: 0, deactivated: 0, archived: 0, skipped: 0, errors: 0 };
+  private counters = emptyCounters();
   private pending = new Map<string, Pending>();
   private seen = new Set<string>();
   private ctx!: DirectoryContext;
@@ -111,7 +127,7 @@ class Run {
     carried: Pending[],
     private opts: SyncOptions,
   ) {
-    for (const p of carried) this.fold(p);
+    this.absorb({ counters: emptyCounters(), held: carried }, 0);
     this.full = conn.resumeLink === null || conn.inFullRound;
     this.generation = conn.fullRoundGeneration;
     this.startedAt = now().getTime();
@@ -128,35 +144,83 @@ class Run {
     prefetched.catch(() => {}); // awaited (and rethrown) in the loop
     await this.loadMembership();
     let buffered: DirectoryUser[] = [];
-    for (let page = 1; ; page++) {
-      let result: DeltaPage;
-      try {
-        result = await (prefetched ?? this.graph.deltaPage(link));
-      } catch (err) {
-        if (!(err instanceof ResyncRequiredError) || resyncs++ > 0) throw err;
-        await this.startFullRound();
-        link = null;
-        prefetched = null;
+    try {
+      for (let page = 1; ; page++) {
+        let result: DeltaPage;
+        try {
+          result = await (prefetched ?? this.graph.deltaPage(link));
+        } catch (err) {
+          if (!(err instanceof ResyncRequiredError) || resyncs++ > 0) throw err;
+          // A batch still in flight must not store its resume link after the round restarts.
+          await this.drain();
+          await this.startFullRound();
+          link = null;
+          prefetched = null;
+          buffered = [];
+          continue;
+        }
+        prefetched = result.nextLink ? this.graph.deltaPage(result.nextLink) : null;
+        prefetched?.catch(() => {}); // awaited (and rethrown) on the next turn
+        // Pages are applied in batches of about batchUsers users: fewer, larger transactions.
+        buffered.push(...result.users);
+        if (result.nextLink && buffered.length < (this.opts.batchUsers ?? 2000)) {
+          link = result.nextLink;
+          continue;
+        }
+        await this.submit({ number: page, users: buffered, resumeLink: result.nextLink ?? result.deltaLink!, endOfRound: result.deltaLink !== null });
         buffered = [];
-        continue;
-      }
-      prefetched = result.nextLink ? this.graph.deltaPage(result.nextLink) : null;
-      prefetched?.catch(() => {}); // awaited (and rethrown) on the next turn
-      // Pages are applied in batches of about batchUsers users: fewer, larger transactions.
-      buffered.push(...result.users);
-      if (result.nextLink && buffered.length < (this.opts.batchUsers ?? 2000)) {
+        if (result.deltaLink) break;
         link = result.nextLink;
-        continue;
       }
-      const users = buffered;
-      buffered = [];
-      await this.applyPage(users, result.nextLink ?? result.deltaLink!, result.deltaLink !== null);
-      await this.opts.afterPage?.(page);
-      if (result.deltaLink) break;
-      link = result.nextLink;
+      await this.drain();
+    } finally {
+      // On a failed page read, the batch still in flight settles before the run is marked failed.
+      await this.inflight?.done.catch(() => {});
     }
     await this.membershipPass();
     return this.finish();
+  }
+
+  /**
+   * Batches are applied two at a time, on two connections: while one commits, the next
+   * is decided and written. Each waits for the one before to commit before it stores its
+   * resume link and commits, so the stored link never gets ahead of an applied change.
+   * That wait happens inside PostgreSQL (on the earlier batch's advisory lock), so if the
+   * earlier batch in turn waits for a row the later one locked, PostgreSQL sees the cycle
+   * and rolls one back. A batch that shares a user with the one in flight waits for it
+   * instead. Batches that fail alongside another are applied again, one after the other.
+   */
+  private inflight: Batch | null = null;
+
+  private async submit(batch: Pick<Batch, 'number' | 'users' | 'resumeLink' | 'endOfRound'>): Promise<void> {
+    if (this.inflight && batch.users.some((u) => this.inflight!.ids.has(u.id))) await this.drain();
+    const previous = this.inflight;
+    const next: Batch = { ...batch, ids: new Set(batch.users.map((u) => u.id)), alongside: previous !== null, committed: false, locked: Promise.resolve(), done: Promise.resolve() };
+    next.done = this.applyPage(next, previous);
+    next.done.catch(() => {}); // awaited in settle()
+    this.inflight = next;
+    if (!previous) return;
+    const [before] = await Promise.allSettled([previous.done]);
+    if (before.status === 'rejected') await this.settle([previous, next], true);
+  }
+
+  /** Waits for the batch in flight. */
+  private async drain() {
+    if (this.inflight) await this.settle([this.inflight], this.inflight.alongside);
+  }
+
+  /**
+   * Waits for these batches. If one failed while another was in flight, those not
+   * committed are applied again on their own, in order; otherwise its error stands
+   * (it already had its retries).
+   */
+  private async settle(batches: Batch[], together: boolean) {
+    const results = await Promise.allSettled(batches.map((b) => b.done));
+    this.inflight = null;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return;
+    if (!together) throw failed.reason;
+    for (const b of batches) if (!b.committed) await this.applyPage(b, null);
   }
 
   private async startFullRound() {
@@ -191,52 +255,68 @@ class Run {
     return this.membership.get(objectId) ?? [];
   }
 
-  /** One delta page: decisions, writes and the resume link, in one transaction. */
-  private async applyPage(users: DirectoryUser[], resumeLink: string, endOfRound: boolean) {
-    // The same user can repeat within a page; the last state wins.
+  /**
+   * One batch of delta pages: decisions, writes and the resume link, in one transaction.
+   * `previous` is the batch applied alongside: this one commits only after it.
+   */
+  private async applyPage(batch: Batch, previous: Batch | null) {
+    // The same user can repeat within a batch; the last state wins.
     const byId = new Map<string, DirectoryRecord>();
-    for (const u of users) byId.set(u.id, { objectId: u.id, data: u.data, removed: u.removed !== null, groups: this.groupsOf(u.id) });
+    for (const u of batch.users) byId.set(u.id, { objectId: u.id, data: u.data, removed: u.removed !== null, groups: this.groupsOf(u.id) });
     const records = [...byId.values()];
+    let locked!: (failed?: unknown) => void;
+    batch.locked = new Promise<void>((resolve, reject) => (locked = (failed) => (failed ? reject(failed) : resolve())));
+    batch.locked.catch(() => {}); // awaited by the next batch
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.db.transaction(async (tx) => {
+        const outcome = await this.db.transaction(async (tx) => {
           // Safe without waiting for the WAL flush: if PostgreSQL itself crashed and lost this
           // commit, it lost the resume link with it, and the next run fetches the same pages again.
           await tx.execute(sql`set local synchronous_commit = off`);
-          const counters = await this.applyRecords(tx, records, { storeData: true });
-          const set: Partial<Conn> = { resumeLink, updatedAt: this.now() };
-          if (endOfRound && this.full) {
-            await this.reconcile(tx);
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${batch.number})`);
+          locked();
+          await this.ensureJobTitles(records);
+          const outcome = await this.applyRecords(tx, records, { storeData: true });
+          if (previous) {
+            await previous.locked;
+            await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${previous.number})`);
+            await previous.done;
+          }
+          const set: Partial<Conn> = { resumeLink: batch.resumeLink, updatedAt: this.now() };
+          if (batch.endOfRound && this.full) {
+            outcome.held.push(...(await this.reconcile(tx)));
             set.inFullRound = false;
           }
           await tx.update(s.azureConnections).set(set).where(eq(s.azureConnections.id, this.conn.id));
-          await this.saveProgress(tx, counters, users.length);
+          await this.saveProgress(tx, outcome, batch.users.length);
+          return outcome;
         });
-        break;
+        batch.committed = true;
+        this.absorb(outcome, batch.users.length);
+        for (const r of records) this.seen.add(r.objectId);
+        await this.opts.afterPage?.(batch.number);
+        return;
       } catch (err) {
-        // Someone else (an SSO login) created the same email meanwhile: decide the page again.
+        locked(err);
+        if (previous) throw err; // the pipeline applies it again on its own
+        // Someone else (an SSO login) created the same email meanwhile: decide the batch again.
         if (attempt < 3 && isUniqueViolation(err)) continue;
         throw err;
       }
     }
-    for (const r of records) this.seen.add(r.objectId);
   }
 
-  private newPending: Pending[] = [];
-
-  private fold(p: Pending) {
-    if (p.cancel) this.pending.delete(p.personId);
-    else this.pending.set(p.personId, p);
+  /** A committed batch's counters and held-back deactivations join the run's. */
+  private absorb(outcome: BatchOutcome, read: number) {
+    for (const p of outcome.held) {
+      if (p.cancel) this.pending.delete(p.personId);
+      else this.pending.set(p.personId, p);
+    }
+    this.counters.read += read;
+    for (const k of ['created', 'updated', 'archived', 'skipped', 'errors'] as const) this.counters[k] += outcome.counters[k];
   }
 
-  private hold(p: Pending) {
-    this.fold(p);
-    this.newPending.push(p);
-  }
-
-  private async saveProgress(tx: Tx, c: Counters, read: number) {
-    const pending = this.newPending;
-    this.newPending = [];
+  private async saveProgress(tx: Tx, { counters: c, held }: BatchOutcome, read: number) {
     await tx
       .update(s.azureSyncRuns)
       .set({
@@ -246,23 +326,21 @@ class Run {
         archived: sql`${s.azureSyncRuns.archived} + ${c.archived}`,
         skipped: sql`${s.azureSyncRuns.skipped} + ${c.skipped}`,
         errors: sql`${s.azureSyncRuns.errors} + ${c.errors}`,
-        ...(pending.length ? { pendingDeactivations: sql`${s.azureSyncRuns.pendingDeactivations} || ${JSON.stringify(pending)}::jsonb` } : {}),
+        ...(held.length ? { pendingDeactivations: sql`${s.azureSyncRuns.pendingDeactivations} || ${JSON.stringify(held)}::jsonb` } : {}),
       })
       .where(eq(s.azureSyncRuns.id, this.runId));
-    this.counters.read += read;
-    for (const k of ['created', 'updated', 'archived', 'skipped', 'errors'] as const) this.counters[k] += c[k];
   }
 
   /**
    * Decide and write a batch of directory users. `storeData` (delta pages) also stores
    * what Graph sent; the membership pass reuses the stored data.
    */
-  private async applyRecords(tx: Tx, records: DirectoryRecord[], { storeData }: { storeData: boolean }): Promise<Counters> {
-    const c: Counters = { read: 0, created: 0, updated: 0, deactivated: 0, archived: 0, skipped: 0, errors: 0 };
-    if (!records.length) return c;
+  private async applyRecords(tx: Tx, records: DirectoryRecord[], { storeData }: { storeData: boolean }): Promise<BatchOutcome> {
+    const c = emptyCounters();
+    const held: Pending[] = [];
+    if (!records.length) return { counters: c, held };
     const { organizationId } = this.conn;
     const tenantId = this.ctx.tenantId;
-    await this.ensureJobTitles(tx, records);
 
     const ids = records.map((r) => r.objectId);
     const linkedRows = await tx
@@ -276,6 +354,14 @@ class Run {
     const emails = records.map((r) => mappedEmail(this.ctx, r)).filter((e): e is string => e !== null);
     const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(emails)}::text[])`).for('update') : [];
     const byEmail = new Map(emailRows.map((p) => [p.email.toLowerCase(), withPhoneType(p)]));
+    // Which of those people another user of this tenant, still in Azure AD, is linked to.
+    const emailLinks = emailRows.length
+      ? await tx
+          .select({ personId: s.azureDirectoryUsers.personId, objectId: s.azureDirectoryUsers.objectId })
+          .from(s.azureDirectoryUsers)
+          .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), eq(s.azureDirectoryUsers.removed, false), inArray(s.azureDirectoryUsers.personId, emailRows.map((p) => p.id))))
+      : [];
+    const linkedTo = new Map(emailLinks.map((l) => [l.personId!, l.objectId]));
 
     const current = new Map<string, PersonRow>();
     for (const p of [...linked.values(), ...byEmail.values()]) current.set(p.id, p);
@@ -305,7 +391,8 @@ class Run {
 
     for (const r of records) {
       const email = mappedEmail(this.ctx, r);
-      let plan = decideDirectoryUser(this.ctx, r, linked.get(r.objectId) ?? null, email ? (byEmail.get(email) ?? null) : null);
+      const owner = email ? (byEmail.get(email) ?? null) : null;
+      let plan = decideDirectoryUser(this.ctx, r, linked.get(r.objectId) ?? null, owner, owner ? (linkedTo.get(owner.id) ?? null) : null);
       // Two directory users with one email in one batch: the first one gets it.
       if ((plan.kind === 'create' || plan.kind === 'archive') && claimed.has(plan.record.email.toLowerCase())) {
         plan = { kind: 'skip', reason: 'email_conflict', detail: `Another Azure AD user in this tenant also has ${plan.record.email}.`, personId: null };
@@ -319,7 +406,7 @@ class Run {
           break;
         case 'deactivate':
           personOf.set(r.objectId, plan.personId);
-          this.hold({ personId: plan.personId, objectId: r.objectId, reason: plan.reason, detail: plan.detail });
+          held.push({ personId: plan.personId, objectId: r.objectId, reason: plan.reason, detail: plan.detail });
           break;
         case 'archive':
         case 'create': {
@@ -344,7 +431,7 @@ class Run {
         }
         case 'update': {
           personOf.set(r.objectId, plan.personId);
-          if (this.pending.has(plan.personId)) this.hold({ personId: plan.personId, objectId: r.objectId, reason: '', cancel: true });
+          if (this.pending.has(plan.personId)) held.push({ personId: plan.personId, objectId: r.objectId, reason: '', cancel: true });
           const changed = Object.keys(plan.changes).length > 0;
           if (changed) {
             change(plan.personId, plan.changes);
@@ -407,22 +494,26 @@ class Run {
       );
     }
     await Promise.all(tail);
-    return c;
+    return { counters: c, held };
   }
 
-  /** Job titles Azure AD names that the organization does not have yet are added to its lookup. */
-  private async ensureJobTitles(tx: Tx, records: DirectoryRecord[]) {
+  /**
+   * Job titles Azure AD names that the organization does not have yet are added to its
+   * lookup, committed on their own before the batch: two batches in flight never wait
+   * for each other's new titles, and a title left by a batch that failed is harmless.
+   */
+  private async ensureJobTitles(records: DirectoryRecord[]) {
     const missing = new Map<string, string>();
     for (const r of records) {
       const t = typeof r.data.jobTitle === 'string' ? r.data.jobTitle.trim() : '';
       if (t && !this.ctx.jobTitles[t.toLowerCase()]) missing.set(t.toLowerCase(), t);
     }
     if (!missing.size) return;
-    await tx
+    await this.db
       .insert(s.jobTitles)
       .values([...missing.values()].map((name) => ({ organizationId: this.conn.organizationId, name })))
       .onConflictDoNothing();
-    const rows = await tx
+    const rows = await this.db
       .select({ id: s.jobTitles.id, name: s.jobTitles.name })
       .from(s.jobTitles)
       .where(and(eq(s.jobTitles.organizationId, this.conn.organizationId), sql`lower(${s.jobTitles.name}) in ${[...missing.keys()]}`));
@@ -430,7 +521,7 @@ class Run {
   }
 
   /** End of a full round: linked users Azure AD no longer returned are treated as removed. */
-  private async reconcile(tx: Tx) {
+  private async reconcile(tx: Tx): Promise<Pending[]> {
     const gone = await tx
       .update(s.azureDirectoryUsers)
       .set({ removed: true, updatedAt: this.now() })
@@ -442,11 +533,9 @@ class Run {
         ),
       )
       .returning({ objectId: s.azureDirectoryUsers.objectId, personId: s.azureDirectoryUsers.personId });
-    for (const g of gone) {
-      if (g.personId && g.personId !== this.ctx.rootPersonId) {
-        this.hold({ personId: g.personId, objectId: g.objectId, reason: 'azure_removed', detail: 'Not in Azure AD any more (found by a full resync).' });
-      }
-    }
+    return gone
+      .filter((g) => g.personId && g.personId !== this.ctx.rootPersonId)
+      .map((g) => ({ personId: g.personId!, objectId: g.objectId, reason: 'azure_removed', detail: 'Not in Azure AD any more (found by a full resync).' }));
   }
 
   /** Users whose mapped-group membership changed without any change to the user object. */
@@ -463,16 +552,19 @@ class Run {
     }
     const ids = [...changed.keys()];
     for (let i = 0; i < ids.length; i += 1000) {
-      await this.db.transaction(async (tx) => {
-        // The stored object is what Graph last sent; only the groups are new.
-        const stored = await tx
-          .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data })
-          .from(s.azureDirectoryUsers)
-          .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), inArray(s.azureDirectoryUsers.objectId, ids.slice(i, i + 1000))));
-        const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)! }));
-        const counters = await this.applyRecords(tx, batch, { storeData: false });
-        await this.saveProgress(tx, counters, 0);
+      // The stored object is what Graph last sent (only this run writes it); only the groups are new.
+      const stored = await this.db
+        .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data })
+        .from(s.azureDirectoryUsers)
+        .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), inArray(s.azureDirectoryUsers.objectId, ids.slice(i, i + 1000))));
+      const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)! }));
+      await this.ensureJobTitles(batch);
+      const outcome = await this.db.transaction(async (tx) => {
+        const outcome = await this.applyRecords(tx, batch, { storeData: false });
+        await this.saveProgress(tx, outcome, 0);
+        return outcome;
       });
+      this.absorb(outcome, 0);
     }
   }
 

@@ -140,6 +140,12 @@ describe('match, merge, update', () => {
     expect(decideDirectoryUser(ctx(), record([G_STAFF]), person({ removedByAdmin: true }), null)).toMatchObject({ kind: 'skip', reason: 'person_removed' });
     expect(decideDirectoryUser(ctx(), record([G_STAFF]), person(), person({ id: 'person-other' }))).toMatchObject({ kind: 'skip', reason: 'email_conflict' });
   });
+  it('a person another user of the tenant is linked to is not merged by email; one whose linked user is gone, or linked to this user, is', () => {
+    const r = record([G_STAFF]);
+    expect(decideDirectoryUser(ctx(), r, null, person(), 'object-of-someone-else')).toMatchObject({ kind: 'skip', reason: 'email_conflict', personId: null });
+    expect(decideDirectoryUser(ctx(), r, null, person(), null)).toMatchObject({ kind: 'update', personId: 'person-ada', link: true });
+    expect(decideDirectoryUser(ctx(), r, null, person(), r.objectId)).toMatchObject({ kind: 'update', personId: 'person-ada', link: true });
+  });
 });
 
 describe('deactivate, never delete', () => {

@@ -81,9 +81,16 @@ export function mapDirectoryUser(data: Record<string, unknown>, emailSource: Ema
 
 /**
  * One directory user → one plan. `byObjectId` is the person linked to this object id;
- * `byEmail` the person with the mapped email (any organization).
+ * `byEmail` the person with the mapped email (any organization); `byEmailLinkedTo` the
+ * object id of another user of this tenant, still in Azure AD, that person is linked to.
  */
-export function decideDirectoryUser(ctx: DirectoryContext, user: DirectoryRecord, byObjectId: ExistingPerson | null, byEmail: ExistingPerson | null): DirectoryPlan {
+export function decideDirectoryUser(
+  ctx: DirectoryContext,
+  user: DirectoryRecord,
+  byObjectId: ExistingPerson | null,
+  byEmail: ExistingPerson | null,
+  byEmailLinkedTo: string | null = null,
+): DirectoryPlan {
   const linked = byObjectId;
   const isRoot = (p: ExistingPerson | null) => p !== null && p.id === ctx.rootPersonId;
 
@@ -101,6 +108,10 @@ export function decideDirectoryUser(ctx: DirectoryContext, user: DirectoryRecord
   }
   if (linked && byEmail && linked.id !== byEmail.id && byEmail.status !== 'archived') {
     return skip('email_conflict', `Azure AD now gives ${m.email}, which another person already uses.`, linked.id);
+  }
+  // Two users of one tenant never share a person: the one linked first keeps it.
+  if (!linked && byEmail && byEmailLinkedTo !== null && byEmailLinkedTo !== user.objectId) {
+    return skip('email_conflict', `${m.email} belongs to a person already linked to another Azure AD user (${byEmailLinkedTo}).`);
   }
   const person = linked ?? byEmail;
   if (person && person.organizationId !== ctx.organizationId) return skip('other_org', `${m.email} belongs to another organization.`);
