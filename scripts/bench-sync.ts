@@ -3,6 +3,7 @@
 //   initialS        first full sync of N users in 200 groups (one Mapping Rule per group)
 //   rawUpsertS      the floor: the same N people rows (all columns the sync wrote) bulk-upserted straight into PostgreSQL
 //   incremental1kS  a sync after 1,000 users changed
+//   idleRunS        a sync when nothing changed (what every interval costs)
 //   propagationP95S single changes made at random moments, picked up by the real worker and
 //                   scheduler with the default 60 s interval: change → visible in the app
 // Writes bench-results/sync.json.
@@ -29,7 +30,7 @@ import { percentile } from './lib/app-process';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = 200;
-const SAMPLES = Number(process.env.BENCH_PROPAGATION_SAMPLES ?? 20);
+const SAMPLES = Number(process.env.BENCH_PROPAGATION_SAMPLES ?? 40);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TENANT_ID = '0b5e7c1d-2f3a-4b5c-8d9e-0f1a2b3c4d5e';
 const TENANT = 'bench.onmicrosoft.com';
@@ -110,7 +111,11 @@ try {
   console.log(`raw bulk upsert: ${seconds(rawMs)} s`);
 
   // 1,000 changed users.
-  await sync(); // settle: nothing changed
+  // A run when nothing changed: what every interval costs (delta read, memberships, comparison).
+  t = performance.now();
+  await sync();
+  const idleMs = performance.now() - t;
+  console.log(`run with nothing changed: ${seconds(idleMs)} s`);
   const changed = Array.from({ length: 1000 }, (_, k) => userOf(k * Math.floor(USERS / 1000), `Changed${k}`));
   await graph.upsertUsers(TENANT_ID, changed);
   t = performance.now();
@@ -125,7 +130,7 @@ try {
   await db.update(s.azureConnections).set({ nextSyncAt: new Date() }).where(eq(s.azureConnections.id, saved.id));
   const worker = await startSyncWorker(db, { databaseUrl: pg.url });
   const latencies: number[] = [];
-  const window = 120_000;
+  const window = 240_000;
   const offsets = Array.from({ length: SAMPLES }, () => Math.random() * window).sort((a, b) => a - b);
   const start = Date.now();
   await Promise.all(
@@ -155,6 +160,7 @@ try {
     rawUpsertS: seconds(rawMs),
     ratio: Math.round((initialMs / rawMs) * 100) / 100,
     incremental1kS: seconds(incMs),
+    idleRunS: seconds(idleMs),
     propagationP95S: p95,
     propagationSamples: SAMPLES,
   };

@@ -141,6 +141,17 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
     const updated = (await eventsOf(p.id)).filter((e) => e.type === 'person_updated').at(-1)!;
     expect(updated.diff).toMatchObject({ firstName: { before: 'Ivy (local)', after: 'Ivy' } });
     expect(updated.diff).not.toHaveProperty('lastName');
+
+    // A change of groups alone is not a change of the user object: the role follows the
+    // new rule, a local edit to the name stays.
+    const leads = guid();
+    await fake.addGroup(t.tenantId, { id: leads, displayName: 'Leads' });
+    const leadRole = Object.entries(role).find(([name]) => name !== 'Technician')![1];
+    await azureRule(db, acme, actor, { tenant: t.domain, group: leads, userType: 'employee', roleId: leadRole, position: 5 });
+    await db.update(s.people).set({ firstName: 'Ivy (local again)' }).where(eq(s.people.id, p.id));
+    await fake.addMember(t.tenantId, leads, ivy.id);
+    await sync(connectionId);
+    expect(await personByEmail(ivy.mail!)).toMatchObject({ firstName: 'Ivy (local again)', securityRoleId: leadRole });
   });
 
   it('@removed → deactivated, never deleted; disabled account → deactivated; restored → active again', async () => {

@@ -552,12 +552,13 @@ class Run {
     }
     const ids = [...changed.keys()];
     for (let i = 0; i < ids.length; i += 1000) {
-      // The stored object is what Graph last sent (only this run writes it); only the groups are new.
+      // The stored object is what Graph last sent (only this run writes it); only the groups are new,
+      // so only what the rules set can change.
       const stored = await this.db
         .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data })
         .from(s.azureDirectoryUsers)
         .where(and(eq(s.azureDirectoryUsers.connectionId, this.conn.id), inArray(s.azureDirectoryUsers.objectId, ids.slice(i, i + 1000))));
-      const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)! }));
+      const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)!, groupsOnly: true }));
       await this.ensureJobTitles(batch);
       const outcome = await this.db.transaction(async (tx) => {
         const outcome = await this.applyRecords(tx, batch, { storeData: false });

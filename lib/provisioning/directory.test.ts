@@ -132,6 +132,17 @@ describe('match, merge, update', () => {
       changes: { securityRoleId: { before: 'role-staff', after: 'role-managers' }, departmentId: { before: 'dep-service', after: 'dep-mgmt' } },
     });
   });
+  it('a change of groups alone changes what the rule sets, not local edits to the fields mapped from the user object', () => {
+    const edited = person({ firstName: 'Ada (local)', phone: '+1 555 9999' });
+    const plan = decideDirectoryUser(ctx(), record([G_MANAGERS], { groupsOnly: true }), edited, null);
+    expect(plan).toMatchObject({ kind: 'update' });
+    expect(Object.keys((plan as { changes: object }).changes).sort()).toEqual(['departmentId', 'securityRoleId']);
+    // The same edits are overwritten once the user object itself changes.
+    const changed = decideDirectoryUser(ctx(), record([G_MANAGERS], { data: { ...DATA, surname: 'King' } }), edited, null);
+    expect((changed as { changes: object }).changes).toMatchObject({ firstName: { after: 'Ada' }, lastName: { after: 'King' }, phone: { after: '+1 555 0100' } });
+    // The root user: nothing at all.
+    expect(decideDirectoryUser(ctx(), record([G_MANAGERS], { groupsOnly: true }), person({ id: 'person-root', firstName: 'Root (local)' }), null)).toMatchObject({ kind: 'update', changes: {} });
+  });
   it('an inactive person who is enabled and covered again is reactivated', () => {
     expect(decideDirectoryUser(ctx(), record([G_STAFF]), person({ status: 'inactive' }), null)).toMatchObject({ changes: { status: { before: 'inactive', after: 'active' } } });
   });

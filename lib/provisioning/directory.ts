@@ -18,6 +18,11 @@ export type DirectoryRecord = {
   removed: boolean;
   /** Object ids of the mapped groups the user is a transitive member of. */
   groups: string[];
+  /**
+   * Only the groups changed; `data` is what Graph sent before. The person is then not
+   * changed in Azure AD, so local edits to the fields mapped from the user object stay.
+   */
+  groupsOnly?: boolean;
 };
 
 export type DirectoryContext = {
@@ -126,7 +131,7 @@ export function decideDirectoryUser(
   ctx.match ??= ruleMatcher(ctx.rules);
   const rule = ctx.match(ctx.tenantId, user.groups);
   if (!rule) {
-    if (isRoot(person)) return rootUpdate(ctx, person!, m, !linked);
+    if (isRoot(person)) return rootUpdate(ctx, person!, m, !linked, user.groupsOnly);
     if (person && linked && person.status === 'active') {
       return { kind: 'deactivate', personId: person.id, reason: 'no_matching_rule', detail: 'No Azure AD mapping rule matches the user’s groups any more.' };
     }
@@ -154,17 +159,21 @@ export function decideDirectoryUser(
     const record = newRecord(ctx, m, rule);
     return { kind: 'archive', personId: person.id, archive, record, ruleId: rule.id, changes: creationChanges(record), jobTitle: m.jobTitle };
   }
-  if (isRoot(person)) return rootUpdate(ctx, person, m, !linked);
+  if (isRoot(person)) return rootUpdate(ctx, person, m, !linked, user.groupsOnly);
+  if (user.groupsOnly) for (const f of USER_OBJECT_FIELDS) delete wanted[f];
   if (person.status === 'inactive') wanted.status = 'active';
   const changes = diffFields(person, wanted, person.lockedFields);
   return { kind: 'update', personId: person.id, ruleId: rule.id, changes, link: !linked, jobTitle: m.jobTitle };
 }
 
 /** The root user keeps their role and type; only their names and contact details follow Azure AD. */
-function rootUpdate(ctx: DirectoryContext, person: ExistingPerson, m: MappedUser, link: boolean): DirectoryPlan {
-  const wanted = wantedFields(ctx, m, person.type, null);
+function rootUpdate(ctx: DirectoryContext, person: ExistingPerson, m: MappedUser, link: boolean, groupsOnly = false): DirectoryPlan {
+  const wanted = groupsOnly ? {} : wantedFields(ctx, m, person.type, null);
   return { kind: 'update', personId: person.id, ruleId: null, changes: diffFields(person, wanted, person.lockedFields), link, jobTitle: m.jobTitle };
 }
+
+/** The fields mapped from the Azure AD user object (the rest come from the rule). */
+const USER_OBJECT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone', 'phoneType', 'jobTitleId'] as const;
 
 function wantedFields(ctx: DirectoryContext, m: MappedUser, type: PersonType, rule: MappingRule | null): Partial<DirectoryRecordFields> {
   const wanted: Partial<DirectoryRecordFields> = {
