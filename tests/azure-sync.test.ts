@@ -486,6 +486,49 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
     expect(await deadlocks()).toBeGreaterThan(before);
   });
 
+  it('an SSO login that creates the same email while a batch writes: the batch is decided again and merges, the next batch waiting behind it', async () => {
+    const { t, groups, connectionId } = await scenario('ssorace');
+    const users = Array.from({ length: 10 }, (_, i) => t.user('Race', `Number${i}`));
+    await fake.upsertUsers(t.tenantId, users);
+    for (const u of users) await fake.addMember(t.tenantId, groups.employees, u.id);
+
+    // The login's transaction has inserted the person but not committed yet.
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let loginPersonId = '';
+    const login = db.transaction(async (tx) => {
+      const [p] = await tx.insert(s.people).values({ organizationId: acme, type: 'employee', email: users[2]!.mail!, firstName: 'Race', lastName: 'From SSO' }).returning();
+      loginPersonId = p!.id;
+      await committing;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const running = sync(connectionId, { batchUsers: 5 });
+    // Batch 1 waits on the login's insert; batch 2 has written and waits for batch 1.
+    const waits = async () => {
+      const rows = await db.execute<{ locktype: string }>(sql`select locktype from pg_locks where not granted`);
+      return new Set(rows.map((r) => r.locktype));
+    };
+    for (let i = 0; i < 200; i++) {
+      const w = await waits();
+      if (w.has('transactionid') && w.has('advisory')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await waits()).toEqual(new Set(['transactionid', 'advisory']));
+    commit();
+    await login;
+    const out = await running;
+
+    expect(out.status).toBe('succeeded');
+    const people = await db.select().from(s.people).where(sql`${s.people.email} like ${`race.%@${t.mailDomain}`}`);
+    expect(people).toHaveLength(10);
+    const merged = people.find((p) => p.email === users[2]!.mail)!;
+    expect(merged).toMatchObject({ id: loginPersonId, lastName: 'Number2' });
+    const [link] = await db.select().from(s.personIdentities).where(and(eq(s.personIdentities.personId, loginPersonId), eq(s.personIdentities.source, 'azure')));
+    expect(link!.externalId).toBe(users[2]!.id);
+    const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
+    expect(run).toMatchObject({ read: 10, created: 9, errors: 0 });
+  });
+
   it('mass-deactivation guard: a run deactivating more than 20% (and at least 10) pauses until an admin confirms', async () => {
     const { t, groups, connectionId } = await scenario('guard');
     const users = Array.from({ length: 30 }, (_, i) => t.user('Gia', `Member${i}`));

@@ -219,6 +219,9 @@ class Run {
     this.inflight = null;
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failed) return;
+    // A batch that committed and then failed (its afterPage hook) is not applied again: its error stands.
+    const afterCommit = results.find((r, i): r is PromiseRejectedResult => r.status === 'rejected' && batches[i]!.committed);
+    if (afterCommit) throw afterCommit.reason;
     if (!together) throw failed.reason;
     for (const b of batches) if (!b.committed) await this.applyPage(b, null);
   }
@@ -267,39 +270,50 @@ class Run {
     let locked!: (failed?: unknown) => void;
     batch.locked = new Promise<void>((resolve, reject) => (locked = (failed) => (failed ? reject(failed) : resolve())));
     batch.locked.catch(() => {}); // awaited by the next batch
+    await this.ensureJobTitles(records);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.db.transaction(async (tx) => {
+        // Safe without waiting for the WAL flush: if PostgreSQL itself crashed and lost this
+        // commit, it lost the resume link with it, and the next run fetches the same pages again.
+        await tx.execute(sql`set local synchronous_commit = off`);
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${batch.number})`);
+        locked();
+        const outcome = await this.applyRecordsRetrying(tx, records, { storeData: true });
+        if (previous) {
+          await previous.locked;
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${previous.number})`);
+          await previous.done;
+        }
+        const set: Partial<Conn> = { resumeLink: batch.resumeLink, updatedAt: this.now() };
+        if (batch.endOfRound && this.full) {
+          outcome.held.push(...(await this.reconcile(tx)));
+          set.inFullRound = false;
+        }
+        await tx.update(s.azureConnections).set(set).where(eq(s.azureConnections.id, this.conn.id));
+        await this.saveProgress(tx, outcome, batch.users.length);
+        return outcome;
+      });
+    } catch (err) {
+      locked(err ?? new Error('batch failed'));
+      throw err;
+    }
+    batch.committed = true;
+    this.absorb(outcome, batch.users.length);
+    for (const r of records) this.seen.add(r.objectId);
+    await this.opts.afterPage?.(batch.number);
+  }
+
+  /**
+   * Someone else (an SSO login, the batch before) took an email meanwhile: the batch is
+   * decided again from a savepoint, so the transaction and its advisory lock stay held
+   * (giving the lock up would let the next batch take it, and then wait for this one forever).
+   */
+  private async applyRecordsRetrying(tx: Tx, records: DirectoryRecord[], opts: { storeData: boolean }): Promise<BatchOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.db.transaction(async (tx) => {
-          // Safe without waiting for the WAL flush: if PostgreSQL itself crashed and lost this
-          // commit, it lost the resume link with it, and the next run fetches the same pages again.
-          await tx.execute(sql`set local synchronous_commit = off`);
-          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${batch.number})`);
-          locked();
-          await this.ensureJobTitles(records);
-          const outcome = await this.applyRecords(tx, records, { storeData: true });
-          if (previous) {
-            await previous.locked;
-            await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${this.runId}), ${previous.number})`);
-            await previous.done;
-          }
-          const set: Partial<Conn> = { resumeLink: batch.resumeLink, updatedAt: this.now() };
-          if (batch.endOfRound && this.full) {
-            outcome.held.push(...(await this.reconcile(tx)));
-            set.inFullRound = false;
-          }
-          await tx.update(s.azureConnections).set(set).where(eq(s.azureConnections.id, this.conn.id));
-          await this.saveProgress(tx, outcome, batch.users.length);
-          return outcome;
-        });
-        batch.committed = true;
-        this.absorb(outcome, batch.users.length);
-        for (const r of records) this.seen.add(r.objectId);
-        await this.opts.afterPage?.(batch.number);
-        return;
+        return await tx.transaction((savepoint) => this.applyRecords(savepoint, records, opts));
       } catch (err) {
-        locked(err);
-        if (previous) throw err; // the pipeline applies it again on its own
-        // Someone else (an SSO login) created the same email meanwhile: decide the batch again.
         if (attempt < 3 && isUniqueViolation(err)) continue;
         throw err;
       }
@@ -561,7 +575,7 @@ class Run {
       const batch = stored.map((r) => ({ objectId: r.objectId, data: r.data, removed: false, groups: changed.get(r.objectId)!, groupsOnly: true }));
       await this.ensureJobTitles(batch);
       const outcome = await this.db.transaction(async (tx) => {
-        const outcome = await this.applyRecords(tx, batch, { storeData: false });
+        const outcome = await this.applyRecordsRetrying(tx, batch, { storeData: false });
         await this.saveProgress(tx, outcome, 0);
         return outcome;
       });
