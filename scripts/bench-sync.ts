@@ -2,7 +2,7 @@
 // process, 200-user delta pages as Graph sends) on a throwaway embedded PostgreSQL:
 //   initialS        first full sync of N users in 200 groups (one Mapping Rule per group)
 //   rawUpsertS      the floor: the same N people rows (all columns the sync wrote) bulk-upserted straight into PostgreSQL
-//   incremental1kS  a sync after 1,000 users changed
+//   incremental1kS  a sync after 1,000 users changed (median of three rounds)
 //   idleRunS        a sync when nothing changed (what every interval costs)
 //   propagationP95S single changes made at random moments, picked up by the real worker and
 //                   scheduler with the default 60 s interval: change → visible in the app
@@ -110,19 +110,26 @@ try {
   const rawMs = performance.now() - t;
   console.log(`raw bulk upsert: ${seconds(rawMs)} s`);
 
-  // 1,000 changed users.
   // A run when nothing changed: what every interval costs (delta read, memberships, comparison).
   t = performance.now();
   await sync();
   const idleMs = performance.now() - t;
   console.log(`run with nothing changed: ${seconds(idleMs)} s`);
-  const changed = Array.from({ length: 1000 }, (_, k) => userOf(k * Math.floor(USERS / 1000), `Changed${k}`));
-  await graph.upsertUsers(TENANT_ID, changed);
-  t = performance.now();
-  const inc = await sync();
-  const incMs = performance.now() - t;
-  const [incRun] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, inc.runId));
-  console.log(`incremental 1k: ${seconds(incMs)} s (read ${incRun!.read}, updated ${incRun!.updated})`);
+
+  // 1,000 changed users, three times (other users each time); the median is reported, since
+  // one run can meet a checkpoint or autovacuum after the bulk loads above.
+  const incRuns: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const changed = Array.from({ length: 1000 }, (_, k) => userOf(k * Math.floor(USERS / 1000) + round, `Changed${round}-${k}`));
+    await graph.upsertUsers(TENANT_ID, changed);
+    t = performance.now();
+    const inc = await sync();
+    incRuns.push(performance.now() - t);
+    const [incRun] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, inc.runId));
+    console.log(`incremental 1k: ${seconds(incRuns.at(-1)!)} s (read ${incRun!.read}, updated ${incRun!.updated})`);
+    if (incRun!.updated !== 1000) throw new Error(`expected 1000 updated, got ${incRun!.updated}`);
+  }
+  const incMs = [...incRuns].sort((a, b) => a - b)[1]!;
 
   // Propagation: the real worker and scheduler, default interval; changes at random moments.
   let p95 = NaN;
@@ -160,6 +167,7 @@ try {
     rawUpsertS: seconds(rawMs),
     ratio: Math.round((initialMs / rawMs) * 100) / 100,
     incremental1kS: seconds(incMs),
+    incremental1kRunsS: incRuns.map(seconds),
     idleRunS: seconds(idleMs),
     propagationP95S: p95,
     propagationSamples: SAMPLES,
