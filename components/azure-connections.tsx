@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
+import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/page';
 import type { ActionResult } from '@/lib/auth/action';
@@ -124,20 +125,15 @@ export function AzureConnections({ connections, actions, banner }: { connections
                       <Button variant="ghost" className="py-1" disabled={pending} aria-label={`Edit ${c.tenant}`} onClick={() => setEditing(c)}>
                         Edit
                       </Button>
-                      {confirming === c.id ? (
-                        <span className="inline-flex items-center gap-2">
-                          <Button variant="primary" className="bg-red-600 py-1 hover:bg-red-700" disabled={pending} onClick={() => run(() => actions.remove({ id: c.id }))}>
-                            Confirm delete
-                          </Button>
-                          <Button variant="ghost" className="py-1" onClick={() => setConfirming(null)}>
-                            Cancel
-                          </Button>
-                        </span>
-                      ) : (
-                        <Button variant="ghost" className="py-1 text-red-700" aria-label={`Delete ${c.tenant}`} onClick={() => setConfirming(c.id)}>
-                          Delete
-                        </Button>
-                      )}
+                      <ConfirmDelete
+                        asking={confirming === c.id}
+                        onAsk={() => setConfirming(c.id)}
+                        onCancel={() => setConfirming(null)}
+                        onConfirm={() => run(() => actions.remove({ id: c.id }))}
+                        pending={pending}
+                        askLabel={`Delete ${c.tenant}`}
+                        askClassName="text-red-700"
+                      />
                     </div>
                   </td>
                 </tr>

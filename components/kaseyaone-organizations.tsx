@@ -6,6 +6,7 @@ import { useMemo, useState, useTransition, type ReactNode } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
+import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { columnsFor, DataTable } from '@/components/ui/data-table';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -82,21 +83,17 @@ export function KaseyaOneOrganizations({
           id: 'actions',
           header: '',
           meta: { headerLabel: 'Actions', className: 'whitespace-nowrap text-right' },
-          cell: ({ row: { original: r } }) =>
-            confirming === r.id ? (
-              <>
-                <Button className="bg-red-600 py-1 hover:bg-red-700" disabled={pending} onClick={() => remove(r)}>
-                  Confirm remove
-                </Button>
-                <Button variant="ghost" className="py-1" onClick={() => setConfirming(null)}>
-                  Cancel
-                </Button>
-              </>
-            ) : (
-              <Button variant="ghost" className="py-1" aria-label={`Remove ${r.name}`} onClick={() => setConfirming(r.id)}>
-                Remove
-              </Button>
-            ),
+          cell: ({ row: { original: r } }) => (
+            <ConfirmDelete
+              asking={confirming === r.id}
+              onAsk={() => setConfirming(r.id)}
+              onCancel={() => setConfirming(null)}
+              onConfirm={() => remove(r)}
+              pending={pending}
+              label="Remove"
+              askLabel={`Remove ${r.name}`}
+            />
+          ),
         }),
       ]),
     [accounts, confirming, pending, query.sort, query.q],

@@ -5,6 +5,7 @@ import { useMemo, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
+import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { columnsFor, DataTable } from '@/components/ui/data-table';
 import { EmptyState, Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
@@ -94,18 +95,9 @@ function ruleColumns(a: RowActions, variant: RuleVariant) {
       id: 'actions',
       header: '',
       meta: { headerLabel: 'Actions', className: 'whitespace-nowrap text-right' },
-      cell: ({ row: { original: r } }) =>
-        a.confirming === r.id ? (
-          <>
-            <Button className="bg-red-600 py-1 hover:bg-red-700" disabled={a.pending} onClick={() => a.remove(r.id)}>
-              Confirm delete
-            </Button>
-            <Button variant="ghost" className="py-1" onClick={() => a.setConfirming(null)}>
-              Cancel
-            </Button>
-          </>
-        ) : (
-          <>
+      cell: ({ row: { original: r } }) => (
+        <>
+          {a.confirming === r.id ? null : (
             <Button
               variant="ghost"
               className="py-1"
@@ -114,11 +106,17 @@ function ruleColumns(a: RowActions, variant: RuleVariant) {
             >
               Edit
             </Button>
-            <Button variant="ghost" className="py-1" aria-label={`Delete rule ${r.securityGroup ?? 'any group'}`} onClick={() => a.setConfirming(r.id)}>
-              Delete
-            </Button>
-          </>
-        ),
+          )}
+          <ConfirmDelete
+            asking={a.confirming === r.id}
+            onAsk={() => a.setConfirming(r.id)}
+            onCancel={() => a.setConfirming(null)}
+            onConfirm={() => a.remove(r.id)}
+            pending={a.pending}
+            askLabel={`Delete rule ${r.securityGroup ?? 'any group'}`}
+          />
+        </>
+      ),
     }),
   ]);
 }

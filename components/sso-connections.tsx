@@ -6,6 +6,7 @@ import { useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
+import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import { oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from '@/lib/sso/schemas';
@@ -69,33 +70,23 @@ function ConnectionList({ connections, remove, onDone }: { connections: Connecti
                 <span className="ml-2 text-xs text-ink-subtle">{c.provider}</span>
               </td>
               <td className="py-3 text-right">
-                {confirming === c.kind ? (
-                  <span className="inline-flex items-center gap-2">
-                    <span className="text-xs text-ink-muted">People will no longer sign in this way.</span>
-                    <Button
-                      variant="primary"
-                      className="bg-red-600 py-1 hover:bg-red-700"
-                      disabled={pending}
-                      onClick={() =>
-                        start(async () => {
-                          const res = await remove({ kind: c.kind });
-                          setConfirming(null);
-                          if (res.ok) onDone('Connection deleted.');
-                          else setError(res.error);
-                        })
-                      }
-                    >
-                      Confirm delete
-                    </Button>
-                    <Button variant="ghost" className="py-1" onClick={() => setConfirming(null)}>
-                      Cancel
-                    </Button>
-                  </span>
-                ) : (
-                  <Button variant="secondary" className="py-1" onClick={() => setConfirming(c.kind)} aria-label={`Delete the ${KIND_LABEL[c.kind]} connection`}>
-                    Delete
-                  </Button>
-                )}
+                <ConfirmDelete
+                  asking={confirming === c.kind}
+                  onAsk={() => setConfirming(c.kind)}
+                  onCancel={() => setConfirming(null)}
+                  onConfirm={() =>
+                    start(async () => {
+                      const res = await remove({ kind: c.kind });
+                      setConfirming(null);
+                      if (res.ok) onDone('Connection deleted.');
+                      else setError(res.error);
+                    })
+                  }
+                  pending={pending}
+                  askLabel={`Delete the ${KIND_LABEL[c.kind]} connection`}
+                  askVariant="secondary"
+                  warning="People will no longer sign in this way."
+                />
               </td>
             </tr>
           ))}

@@ -122,6 +122,14 @@ test('Connect shows a wrong Application Key in words, and the form checks its fi
   await expect(page).toHaveURL(/connect=failed/);
   await expect(page.getByRole('alert').filter({ hasText: 'AADSTS7000215' })).toBeVisible();
   await expect(page.getByTestId(`status-${domain}`)).toContainText('Application Key is wrong');
+
+  // Delete asks twice; Cancel keeps the connection, Confirm delete removes it.
+  await page.getByRole('button', { name: `Delete ${domain}` }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId(`status-${domain}`)).toBeVisible();
+  await page.getByRole('button', { name: `Delete ${domain}` }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  await expect(page.getByTestId(`status-${domain}`)).toHaveCount(0);
 });
 
 test('a technician cannot open Azure AD Sync', async ({ page }) => {

@@ -79,3 +79,18 @@ test('a missing KaseyaOne partner organization id is a field error', async ({ pa
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Enter your KaseyaOne partner organization ID: only its users may log in.')).toBeVisible();
 });
+
+test('until the page has hydrated, the settings form cannot be used (its controls are disabled)', async ({ page, browser, baseURL }) => {
+  await signIn(page, DEMO.globexAdmin);
+  // The server's HTML as a browser without JavaScript sees it: what precedes hydration.
+  const plain = await browser.newContext({ javaScriptEnabled: false, baseURL, storageState: await page.context().storageState() });
+  const before = await plain.newPage();
+  await before.goto('/admin/kaseyaone-settings');
+  await expect(before.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(before.getByRole('switch', { name: 'Enable Log In With KaseyaOne' })).toBeDisabled();
+  await plain.close();
+
+  await page.goto('/admin/kaseyaone-settings');
+  await expect(page.getByRole('button', { name: 'Save' })).toBeEnabled();
+  await expect(page.getByRole('switch', { name: 'Enable Log In With KaseyaOne' })).toBeEnabled();
+});
