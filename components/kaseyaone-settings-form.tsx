@@ -19,7 +19,9 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
   const [formError, setFormError] = useState<string | null>(null);
   const defaults = { ...view.values, kaseyaOneOrgId: view.values.kaseyaOneOrgId ?? '' } as Form;
   for (const [field] of DEFAULT_FIELDS) (defaults as Record<string, unknown>)[field] = view.values[field] ?? '';
-  const form = useForm<Form>({ resolver: zodResolver(kaseyaOneSettingsSchema) as unknown as Resolver<Form>, defaultValues: defaults });
+  // `values`, not a remount keyed by them: the saved values reach the form after router.refresh(),
+  // and the confirmation (state of this component) stays on screen.
+  const form = useForm<Form>({ resolver: zodResolver(kaseyaOneSettingsSchema) as unknown as Resolver<Form>, values: defaults });
   const loginEnabled = form.watch('loginEnabled');
   const autoCreation = form.watch('autoCreationEnabled');
   const showDefaults = view.everEnabled || autoCreation;

@@ -48,6 +48,9 @@ test('KaseyaOne Settings: login before auto-creation, defaults hidden → requir
   for (const [label, option] of choices) await page.getByLabel(label, { exact: true }).selectOption({ label: option });
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  // The save refreshes the page's data; the confirmation must outlive that refresh.
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
   await page.screenshot({ path: 'test-results/screens/kaseyaone-settings.png', fullPage: true });
 
   await page.reload();

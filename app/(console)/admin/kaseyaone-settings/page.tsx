@@ -48,7 +48,7 @@ async function AutomaticUserCreation({ organizationId }: { organizationId: strin
   const view = await getKaseyaOneSettings(getDb(), organizationId);
   return (
     <Card className="p-6">
-      <KaseyaOneSettingsForm key={JSON.stringify(view.values) + view.everEnabled} view={view} save={saveKaseyaOneSettingsAction} />
+      <KaseyaOneSettingsForm view={view} save={saveKaseyaOneSettingsAction} />
     </Card>
   );
 }
