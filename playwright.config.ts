@@ -51,7 +51,7 @@ export default defineConfig({
   webServer: {
     command: 'node --no-deprecation --import tsx scripts/start.ts --ephemeral',
     url: `http://localhost:${port}/api/health`,
-    timeout: 240_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',

@@ -232,13 +232,16 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
             <label htmlFor="az-emailSource" className="mb-1 block text-sm font-medium text-ink">
               Email source
             </label>
-            <select id="az-emailSource" className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...form.register('emailSource')}>
+            <select id="az-emailSource" aria-describedby="az-emailSource-hint" className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...form.register('emailSource')}>
               {Object.entries(EMAIL_SOURCE).map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
                 </option>
               ))}
             </select>
+            <p id="az-emailSource-hint" className="mt-1 text-xs text-ink-muted">
+              People are matched and created by this address. Changing it re-evaluates every synced user at once, from what Azure AD last sent (no wait for the next change there): people whose email you did not edit get the address from the new source, and users skipped for a missing email are created if the new source has one.
+            </p>
           </div>
           {input('intervalSeconds', 'Sync interval (seconds)', { type: 'number', min: 10 })}
           {input('maxFailures', 'Failures before reconnecting', { type: 'number', min: 1 })}

@@ -14,6 +14,10 @@ export type RunView = {
   status: 'running' | 'succeeded' | 'failed' | 'awaiting_confirmation' | 'cancelled';
   full: boolean;
   trigger: string;
+  /** Why a settings run ran, or that a Graph run also re-evaluated after a settings change. */
+  note: string | null;
+  /** The last sign of life of a run in progress. */
+  progressAt: string | null;
   read: number;
   created: number;
   updated: number;
@@ -37,13 +41,42 @@ const STATUS = {
 const COUNTS = ['read', 'created', 'updated', 'deactivated', 'archived', 'skipped', 'errors'] as const;
 const COUNT_LABEL = { read: 'Read', created: 'Created', updated: 'Updated', deactivated: 'Deactivated', archived: 'Archived', skipped: 'Skipped', errors: 'Errors' } as const;
 
+/** Consecutive runs that changed nothing, shown as one row. */
+export type IdleRuns = { idle: true; id: string; count: number; tenants: string[]; from: string; to: string };
+export type RunListItem = RunView | IdleRuns;
+
+const CHANGES = ['created', 'updated', 'deactivated', 'archived', 'skipped', 'errors'] as const;
+
+/**
+ * Newest first, at most `limit` rows: runs that read Graph and changed nothing (a short
+ * interval makes many) fold into one row per stretch, so the runs that did something stay in view.
+ */
+export function foldIdleRuns(runs: RunView[], limit: number): RunListItem[] {
+  const out: RunListItem[] = [];
+  for (const r of runs) {
+    const idle = r.status === 'succeeded' && r.trigger !== 'settings' && !r.full && CHANGES.every((c) => r[c] === 0);
+    const last = out[out.length - 1];
+    if (idle && last && 'idle' in last) {
+      last.count++;
+      last.from = r.startedAt;
+      if (!last.tenants.includes(r.tenant)) last.tenants.push(r.tenant);
+      continue;
+    }
+    if (out.length === limit) break;
+    out.push(idle ? { idle: true, id: r.id, count: 1, tenants: [r.tenant], from: r.startedAt, to: r.startedAt } : r);
+  }
+  return out;
+}
+
+const time = (iso: string) => iso.slice(11, 19);
+
 /** Sync runs, newest first; refreshes itself while a run is in progress. */
-export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: unknown) => Promise<ActionResult<{ message?: string }>> }) {
+export function AzureRuns({ runs, stallSeconds, decide }: { runs: RunListItem[]; stallSeconds: number; decide: (input: unknown) => Promise<ActionResult<{ message?: string }>> }) {
   const router = useRouter();
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
-  const live = runs.some((r) => r.status === 'running');
+  const live = runs.some((r) => !('idle' in r) && r.status === 'running');
   // Counts move while a run is going; otherwise new runs still appear within a few seconds.
   useEffect(() => {
     const timer = setInterval(() => {
@@ -83,18 +116,27 @@ export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: u
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {runs.map((r) => (
+            {runs.map((r) =>
+              'idle' in r ? (
+                <tr key={r.id} className="align-top" data-testid="runs-idle">
+                  <td className="py-2 pr-3 text-xs text-ink-muted" colSpan={COUNTS.length + 3}>
+                    {r.count === 1 ? '1 run' : `${r.count} runs`} without changes, {r.count === 1 ? time(r.to) : `${time(r.from)}–${time(r.to)}`} ({r.tenants.join(', ')})
+                  </td>
+                </tr>
+              ) : (
               <tr key={r.id} className="align-top" data-testid={`run-${r.status}`}>
                 <td className="py-3 pr-3 text-ink-muted">
                   <p className="whitespace-nowrap">{r.startedAt.replace('T', ' ').slice(0, 19)}</p>
                   <p className="break-all text-xs text-ink">{r.tenant}</p>
                   <p className="text-xs text-ink-subtle">
-                    {r.full ? 'Full sync' : 'Changes only'} · {r.trigger === 'manual' ? 'Sync now' : 'scheduled'}
+                    {r.trigger === 'settings' ? 'Re-evaluated after a settings change (no Graph read)' : `${r.full ? 'Full sync' : 'Changes only'} · ${r.trigger === 'manual' ? 'Sync now' : 'scheduled'}`}
                   </p>
+                  {r.note ? <p className="text-xs text-ink-subtle">{r.trigger === 'settings' ? r.note : `Also re-evaluated: ${r.note}`}</p> : null}
                 </td>
                 <td className="w-56 py-3 pr-3">
                   <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
                   {r.error ? <p className="mt-1 text-xs text-ink-muted">{r.error}</p> : null}
+                  <Stalled run={r} stallSeconds={stallSeconds} />
                   {r.status === 'awaiting_confirmation' ? (
                     <div className="mt-2 space-y-2">
                       <p className="text-xs text-amber-900">
@@ -145,10 +187,26 @@ export function AzureRuns({ runs, decide }: { runs: RunView[]; decide: (input: u
                   </Link>
                 </td>
               </tr>
-            ))}
+              ),
+            )}
           </tbody>
         </table>
       </div>
     </div>
+  );
+}
+
+/** A run in progress that has shown no sign of life for a while: say so, and when the watchdog ends it. */
+function Stalled({ run, stallSeconds }: { run: RunView; stallSeconds: number }) {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => setNow(Date.now()), [run.progressAt]);
+  if (run.status !== 'running' || !run.progressAt || now === null) return null;
+  const quiet = (now - Date.parse(run.progressAt)) / 1000;
+  if (quiet < Math.min(30, stallSeconds / 2)) return null;
+  const stopAt = new Date(Date.parse(run.progressAt) + stallSeconds * 1000).toISOString();
+  return (
+    <p className="mt-1 text-xs text-amber-800" role="status">
+      No progress since {time(run.progressAt)} UTC; it will be stopped at {time(stopAt)} if nothing moves.
+    </p>
   );
 }

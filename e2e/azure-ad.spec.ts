@@ -137,3 +137,96 @@ test('a technician cannot open Azure AD Sync', async ({ page }) => {
   const res = await page.goto('/admin/azure-ad');
   expect(res?.status()).toBe(403);
 });
+
+test('inside the running server, Graph throttling is waited out: 429 with Retry-After, then 503, then 504, and the run finishes', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { graph, tenantId, domain } = await newTenant('throttled');
+  const group = randomUUID();
+  const kim = randomUUID();
+  const mail = `kim.${tenantId.slice(0, 8)}@throttled.example`;
+  await graph.addGroup(tenantId, { id: group, displayName: 'Staff' });
+  await graph.upsertUser(tenantId, { id: kim, givenName: 'Kim', surname: 'Throttled', userPrincipalName: `kim@${domain}`, mail, accountEnabled: true });
+  await graph.addMember(tenantId, group, kim);
+
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto('/admin/azure-ad?tab=rules');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Tenant').fill(domain);
+  await page.getByLabel('Group Object ID').fill(group);
+  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
+  await page.getByLabel('Security Role').selectOption(technician!);
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+
+  // Throttled from the very first delta read: the worker in the Next server must wait and retry.
+  await graph.fault(tenantId, { route: 'delta', status: 429, retryAfter: '1' });
+  await graph.fault(tenantId, { route: 'delta', status: 503 });
+  await graph.fault(tenantId, { route: 'delta', status: 504, retryAfter: '0.5' });
+  await graph.clearRequests();
+  await addConnection(page, { tenant: domain, key: SECRET, interval: '3600' });
+  await page.getByRole('button', { name: `Connect ${domain}` }).click();
+  await expect(page.getByTestId(`status-${domain}`)).toContainText('Connected');
+
+  await page.goto('/admin/azure-ad?tab=runs');
+  await expect(page.getByTestId('run-succeeded').filter({ hasText: domain })).toHaveCount(1, { timeout: 60_000 });
+  const deltas = (await graph.requests()).filter((r) => r.path.endsWith('/users/delta')).map((r) => r.status);
+  expect(deltas.slice(0, 4)).toEqual([429, 503, 504, 200]);
+  await page.goto(`/hr/employees?q=${encodeURIComponent(mail)}`);
+  await expect(page.getByRole('table')).toContainText('Throttled');
+});
+
+test('switching the email source re-evaluates at once: a user skipped for a missing email appears, named in the log before and synced after', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { graph, tenantId, domain } = await newTenant('emailsource');
+  const group = randomUUID();
+  const [uma, vic] = [randomUUID(), randomUUID()];
+  await graph.addGroup(tenantId, { id: group, displayName: 'Staff' });
+  await graph.upsertUser(tenantId, { id: uma, displayName: 'Uma Upn-only', givenName: 'Uma', surname: 'Upnonly', userPrincipalName: `uma@${domain}`, mail: null, accountEnabled: true });
+  await graph.upsertUser(tenantId, { id: vic, givenName: 'Vic', surname: 'Mailed', userPrincipalName: `vic@${domain}`, mail: `vic.${tenantId.slice(0, 8)}@emailsource.example`, businessPhones: ['+1 555 0150'], accountEnabled: true });
+  for (const u of [uma, vic]) await graph.addMember(tenantId, group, u);
+
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto('/admin/azure-ad?tab=rules');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Tenant').fill(domain);
+  await page.getByLabel('Group Object ID').fill(group);
+  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
+  await page.getByLabel('Security Role').selectOption(technician!);
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+  await addConnection(page, { tenant: domain, key: SECRET, interval: '3600' });
+  await page.getByRole('button', { name: `Connect ${domain}` }).click();
+  await expect(page.getByTestId(`status-${domain}`)).toContainText('Connected');
+
+  await page.goto('/admin/azure-ad?tab=runs');
+  const firstRun = page.getByTestId('run-succeeded').filter({ hasText: domain });
+  await expect(firstRun).toHaveCount(1, { timeout: 60_000 });
+  // The skipped user is named the way Azure AD names them, in sync wording.
+  await firstRun.getByRole('link', { name: 'Events' }).click();
+  const skipped = page.getByRole('row').filter({ hasText: 'missing_email' });
+  await expect(skipped).toContainText('Uma Upn-only');
+  await expect(skipped).toContainText(`uma@${domain}`);
+  await expect(skipped).toContainText(uma);
+  await expect(skipped).toContainText('Azure AD user has no email in the chosen source');
+
+  // The person page says where Vic comes from and what kind of phone he has.
+  await page.goto(`/hr/employees?q=vic.${tenantId.slice(0, 8)}`);
+  await page.getByRole('link', { name: /Vic Mailed/ }).click();
+  await expect(page.getByText('Azure AD (synced)')).toBeVisible();
+  await expect(page.getByText('+1 555 0150 (Office)')).toBeVisible();
+
+  await page.goto('/admin/azure-ad');
+  await page.getByRole('button', { name: `Edit ${domain}` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit connection' });
+  await expect(dialog.getByText('Changing it re-evaluates every synced user at once')).toBeVisible();
+  await dialog.getByLabel('Email source').selectOption({ label: 'Microsoft Account Email' });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toContainText('Connection saved');
+
+  await page.goto('/admin/azure-ad?tab=runs');
+  const settingsRun = page.getByTestId('run-succeeded').filter({ hasText: domain }).filter({ hasText: 'Re-evaluated after a settings change' });
+  await expect(settingsRun).toHaveCount(1, { timeout: 60_000 });
+  await expect(settingsRun).toContainText('The email source changed to Microsoft Account Email.');
+  await page.goto(`/hr/employees?q=${encodeURIComponent(`uma@${domain}`)}`);
+  await expect(page.getByRole('table')).toContainText('Upnonly');
+});

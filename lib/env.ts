@@ -31,6 +31,8 @@ const schema = z.object({
   AZURE_GRAPH_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://graph.microsoft.com')),
   /** Run the Azure AD sync worker and scheduler in this process (off for CLIs). */
   SYNC_WORKER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).default('on')),
+  /** A sync run with no sign of life (a Graph answer, a committed batch) for this long is stopped and marked failed. */
+  AZURE_SYNC_STALL_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(5, 'must be at least 5').max(86_400).default(300)),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'APP_DATA_DIR'> & {

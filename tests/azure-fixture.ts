@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { completeConsent, saveConnection, startConsent } from '@/lib/azure/connections';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
@@ -78,4 +79,19 @@ export async function tenant(fake: FakeGraph, name: string) {
     return { id: guid(), givenName: first, surname: last, userPrincipalName: `${login}@${t.domain}`, mail: `${login}@${t.mailDomain}`, accountEnabled: true, ...extra };
   };
   return { ...t, user };
+}
+
+/** A tenant with an Employees group (nested Support group inside) and a Contacts group, a connection to it, and rules for both. */
+export async function scenario(db: Db, fake: FakeGraph, org: { id: string; actor: string; role: Record<string, string> }, name: string, extra: Record<string, unknown> = {}) {
+  const t = await tenant(fake, name);
+  const groups = { employees: guid(), support: guid(), contacts: guid() };
+  await fake.addGroup(t.tenantId, { id: groups.employees, displayName: 'Employees' });
+  await fake.addGroup(t.tenantId, { id: groups.support, displayName: 'Support' });
+  await fake.addGroup(t.tenantId, { id: groups.contacts, displayName: 'Contacts' });
+  await fake.addMember(t.tenantId, groups.employees, groups.support);
+  const conn = await connect(db, org.id, org.actor, { tenant: t.domain, ...extra });
+  expect(conn.consent).toMatchObject({ ok: true });
+  await azureRule(db, org.id, org.actor, { tenant: t.domain, group: groups.employees, userType: 'employee', roleId: org.role['Technician']!, position: 20 });
+  await azureRule(db, org.id, org.actor, { tenant: t.tenantId, group: groups.contacts, userType: 'contact', roleId: org.role['Client Portal']! ?? org.role['Technician']!, position: 30 });
+  return { t, groups, connectionId: conn.id };
 }

@@ -9,7 +9,7 @@ import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { getEnv } from '@/lib/env';
 import { startFakeGraph, type FakeGraph } from '@/e2e/graph/fake-graph';
-import { APP_ID, azureRule, connect, connection, consentRoundTrip, guid, pointAzureAt, SECRET, tenant } from './azure-fixture';
+import { APP_ID, azureRule, connect, connection, consentRoundTrip, guid, pointAzureAt, scenario as azureScenario, SECRET, tenant } from './azure-fixture';
 import { testDb } from './db';
 
 const { db } = testDb();
@@ -34,20 +34,7 @@ const sync = (id: string, opts: Parameters<typeof syncConnection>[2] = {}) => sy
 const personByEmail = async (email: string) => (await db.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${email})`))[0];
 const eventsOf = (personId: string) => db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, personId)).orderBy(s.provisioningEvents.createdAt);
 
-/** A tenant with an Employees group (nested Support group inside) and a Contacts group, and rules for both. */
-async function scenario(name: string, extra: Record<string, unknown> = {}) {
-  const t = await tenant(fake, name);
-  const groups = { employees: guid(), support: guid(), contacts: guid() };
-  await fake.addGroup(t.tenantId, { id: groups.employees, displayName: 'Employees' });
-  await fake.addGroup(t.tenantId, { id: groups.support, displayName: 'Support' });
-  await fake.addGroup(t.tenantId, { id: groups.contacts, displayName: 'Contacts' });
-  await fake.addMember(t.tenantId, groups.employees, groups.support);
-  const conn = await connect(db, acme, actor, { tenant: t.domain, ...extra });
-  expect(conn.consent).toMatchObject({ ok: true });
-  await azureRule(db, acme, actor, { tenant: t.domain, group: groups.employees, userType: 'employee', roleId: role['Technician']!, position: 20 });
-  await azureRule(db, acme, actor, { tenant: t.tenantId, group: groups.contacts, userType: 'contact', roleId: role['Client Portal']! ?? role['Technician']!, position: 30 });
-  return { t, groups, connectionId: conn.id };
-}
+const scenario = (name: string, extra: Record<string, unknown> = {}) => azureScenario(db, fake, { id: acme, actor, role }, name, extra);
 
 describe('Azure AD sync against the fake Microsoft Graph', () => {
   it('seed 003: creates employees and contacts from mapped groups (nested groups count), maps the fields, skips users no rule covers', async () => {

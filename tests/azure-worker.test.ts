@@ -1,11 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveConnection } from '@/lib/azure/connections';
 import { enqueueSync, startSyncWorker, stopSyncWorker } from '@/lib/azure/worker';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { getEnv } from '@/lib/env';
 import { startFakeGraph, type FakeGraph } from '@/e2e/graph/fake-graph';
-import { azureRule, connect, guid, pointAzureAt, tenant } from './azure-fixture';
+import { APP_ID, azureRule, connect, guid, pointAzureAt, tenant } from './azure-fixture';
 import { testDb } from './db';
 
 // The job queue around the engine: pg-boss in the same PostgreSQL, one run at a time per
@@ -23,7 +24,8 @@ beforeAll(async () => {
   const [org] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme'));
   acme = org!.id;
   actor = org!.rootPersonId!;
-  await startSyncWorker(db, { databaseUrl: getEnv().DATABASE_URL!, tickMs: 200 });
+  // A short stall limit, so the watchdog test ends a hung run quickly; healthy runs answer well within it.
+  await startSyncWorker(db, { databaseUrl: getEnv().DATABASE_URL!, tickMs: 200, sync: { stallMs: 4000 } });
 });
 afterAll(async () => {
   await stopSyncWorker();
@@ -77,5 +79,46 @@ describe('sync worker on pg-boss', () => {
     const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
     const [conn] = await db.select().from(s.azureConnections).where(and(eq(s.azureConnections.organizationId, acme)));
     expect(await enqueueSync(db, globex!.id, conn!.id)).toBe(false);
+  });
+
+  it("a run whose Graph read hangs is stopped by the watchdog, and the connection's queue is free for the next run", async () => {
+    const t = await tenant(fake, 'hung');
+    const group = guid();
+    await fake.addGroup(t.tenantId, { id: group, displayName: 'Staff' });
+    const [role] = await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme));
+    await azureRule(db, acme, actor, { tenant: t.domain, group, userType: 'employee', roleId: role!.id, position: 1 });
+    const u = t.user('Hana', 'Hung');
+    await fake.upsertUser(t.tenantId, u);
+    await fake.addMember(t.tenantId, group, u.id);
+    await fake.fault(t.tenantId, { route: 'delta', hang: true });
+    const { id } = await connect(db, acme, actor, { tenant: t.domain, intervalSeconds: 3600 });
+
+    const [failed] = await until(() => runsOf(id), (r) => r.some((x) => x.status === 'failed'), 30_000);
+    expect(failed!.error).toMatch(/No progress for 4 seconds/);
+    // The job ended with the run: Sync now runs at once instead of queueing behind a hung job.
+    expect(await enqueueSync(db, acme, id)).toBe(true);
+    await until(() => runsOf(id), (r) => r.some((x) => x.status === 'succeeded'), 30_000);
+    const [person] = await db.select().from(s.people).where(sql`lower(${s.people.email}) = ${u.mail!.toLowerCase()}`);
+    expect(person).toMatchObject({ status: 'active' });
+  });
+
+  it('changing the email source re-evaluates the stored directory at once, as its own run', async () => {
+    const t = await tenant(fake, 'settingsjob');
+    const group = guid();
+    await fake.addGroup(t.tenantId, { id: group, displayName: 'Staff' });
+    const [role] = await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme));
+    await azureRule(db, acme, actor, { tenant: t.domain, group, userType: 'employee', roleId: role!.id, position: 1 });
+    const u = t.user('Uma', 'Upn', { mail: null });
+    await fake.upsertUser(t.tenantId, u);
+    await fake.addMember(t.tenantId, group, u.id);
+    const { id } = await connect(db, acme, actor, { tenant: t.domain, intervalSeconds: 3600 });
+    await until(() => runsOf(id), (r) => r.some((x) => x.status === 'succeeded'));
+
+    const values = { id, tenant: t.domain, applicationId: APP_ID, applicationKey: '', emailSource: 'user_principal_name', intervalSeconds: 3600, guardPercent: 20, guardMinimum: 10, maxFailures: 5 };
+    expect(await saveConnection(db, acme, actor, values)).toMatchObject({ ok: true });
+    const runs = await until(() => runsOf(id), (r) => r.some((x) => x.trigger === 'settings' && x.status === 'succeeded'));
+    expect(runs.find((x) => x.trigger === 'settings')).toMatchObject({ created: 1, read: 0 });
+    const [person] = await db.select().from(s.people).where(sql`lower(${s.people.email}) = ${u.userPrincipalName.toLowerCase()}`);
+    expect(person).toMatchObject({ firstName: 'Uma' });
   });
 });

@@ -35,7 +35,9 @@ export type FakeUser = {
  */
 export type Fault = {
   route: 'token' | 'delta' | 'members' | 'users' | 'any';
-  status: 429 | 503 | 504 | 410 | 400 | 401 | 403 | 500;
+  status?: 429 | 503 | 504 | 410 | 400 | 401 | 403 | 500;
+  /** Accept the request and never answer (a Graph that stopped responding); `status` is then not needed. */
+  hang?: boolean;
   /** default 1 */
   times?: number;
   /** e.g. '0.2'; the Retry-After header is omitted when undefined */
@@ -443,7 +445,7 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     async fault(tenant, f) {
       const tenantId = tenant === '*' ? '*' : tenantOrFail(tenant).tenantId;
       if (!f || !ROUTES.has(f.route)) fail(`fault.route must be one of ${[...ROUTES].join(', ')}`);
-      if (!FAULT_STATUSES.has(f.status)) fail(`fault.status must be one of ${[...FAULT_STATUSES].join(', ')}`);
+      if (!f.hang && !FAULT_STATUSES.has(f.status!)) fail(`fault.status must be one of ${[...FAULT_STATUSES].join(', ')} (or hang: true)`);
       const times = f.times ?? 1;
       if (!Number.isSafeInteger(times) || times < 1) fail('fault.times must be a positive integer');
       faults.push({ ...f, tenantId, remaining: times });
@@ -570,20 +572,22 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (index < 0) return false;
     const f = faults[index]!;
     if (--f.remaining <= 0) faults.splice(index, 1);
+    if (f.hang || f.status === undefined) return true; // the socket stays open, unanswered, until the client gives up
+    const status = f.status;
     const headers: Record<string, string> = f.retryAfter === undefined ? {} : { 'Retry-After': f.retryAfter };
 
     if (route === 'token') {
-      const error = f.code ?? (f.status >= 500 || f.status === 429 ? 'temporarily_unavailable' : f.status === 401 ? 'invalid_client' : 'invalid_request');
-      tokenError(ctx, f.status, error, 50000, 'There was an error issuing a token or an issue with our sign-in service. (fake graph: injected fault)', headers);
+      const error = f.code ?? (status >= 500 || status === 429 ? 'temporarily_unavailable' : status === 401 ? 'invalid_client' : 'invalid_request');
+      tokenError(ctx, status, error, 50000, 'There was an error issuing a token or an issue with our sign-in service. (fake graph: injected fault)', headers);
       return true;
     }
-    if (f.status === 429) {
+    if (status === 429) {
       throttled(ctx, headers, f.code);
       return true;
     }
-    if (f.status === 410 && route === 'delta') headers.Location = `${graphUrl}/v1.0/users/delta?$deltatoken=`;
-    const code = f.code ?? FAULT_CODES[f.status] ?? 'generalException';
-    graphError(ctx, f.status, code, GRAPH_MESSAGES[code] ?? 'Injected fault.', headers);
+    if (status === 410 && route === 'delta') headers.Location = `${graphUrl}/v1.0/users/delta?$deltatoken=`;
+    const code = f.code ?? FAULT_CODES[status] ?? 'generalException';
+    graphError(ctx, status, code, GRAPH_MESSAGES[code] ?? 'Injected fault.', headers);
     return true;
   }
 

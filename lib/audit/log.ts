@@ -59,6 +59,9 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
         ilike(person.email, like),
         ilike(sql`${person.firstName} || ' ' || ${person.lastName}`, like),
         sql`${s.provisioningEvents.detail}->'identity'->>'email' ilike ${like}`,
+        // Azure AD users a sync skipped: found by their display name or sign-in name.
+        sql`${s.provisioningEvents.detail}->>'displayName' ilike ${like}`,
+        sql`${s.provisioningEvents.detail}->>'userPrincipalName' ilike ${like}`,
       )!,
     );
   }
@@ -95,13 +98,24 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
       reasonCode: r.event.reasonCode,
       source: r.event.source,
       personId: r.event.personId,
-      personName: r.personName,
-      personEmail: r.personEmail ?? (r.event.detail as { identity?: { email?: string } }).identity?.email ?? null,
+      personName: r.personName ?? directoryName(r.event.detail),
+      personEmail: r.personEmail ?? (r.event.detail as { identity?: { email?: string } }).identity?.email ?? directoryLogin(r.event.detail),
       actorName: r.actorName,
       diff: describe(r.event.diff),
       detail: r.event.detail,
     })),
   };
+}
+
+/** An Azure AD user the event is about but no person stands for (a skipped user): the name Azure AD gives. */
+function directoryName(detail: Record<string, unknown>): string | null {
+  return typeof detail.displayName === 'string' ? detail.displayName : null;
+}
+
+/** Its sign-in name and object id, which an admin looks up in Entra ID. */
+function directoryLogin(detail: Record<string, unknown>): string | null {
+  const parts = [detail.userPrincipalName, typeof detail.objectId === 'string' ? `object id ${detail.objectId}` : null].filter((v): v is string => typeof v === 'string' && v !== '');
+  return parts.length ? parts.join(' · ') : null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -26,16 +26,17 @@ type Settings = typeof provisioningSettings.$inferSelect;
 /**
  * One provisioning setting of an organization: saved (creating the settings row if
  * there is none) and audited as before → after, or left alone when it does not change.
+ * True when it changed.
  */
 export async function saveProvisioningSetting<K extends 'method' | 'defaultPhoneType'>(
   db: Db,
   change: { organizationId: string; actorPersonId: string; key: K; value: Settings[K]; unset: Settings[K]; what: string },
-): Promise<void> {
+): Promise<boolean> {
   const { organizationId, key, value } = change;
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [current] = await tx.select({ value: provisioningSettings[key] }).from(provisioningSettings).where(eq(provisioningSettings.organizationId, organizationId));
     const before = (current?.value ?? change.unset) as Settings[K];
-    if (before === value) return;
+    if (before === value) return false;
     await tx
       .insert(provisioningSettings)
       .values({ organizationId, [key]: value })
@@ -48,5 +49,6 @@ export async function saveProvisioningSetting<K extends 'method' | 'defaultPhone
       diff: { [key]: { before, after: value } },
       detail: { what: change.what },
     });
+    return true;
   });
 }

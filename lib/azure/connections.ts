@@ -7,7 +7,8 @@ import { maskHint, seal } from '@/lib/crypto/secrets';
 import { invalidInput } from '@/lib/validation';
 import { GraphError, graphClientFor } from './graph';
 import { azureConnectionSchema } from './schemas';
-import { applyDeactivations } from './sync';
+import { applyDeactivations } from './run';
+import { requestReevaluation } from './worker';
 
 // Azure AD connections: saved with the Application Key sealed (write-only), connected
 // through Microsoft's admin consent, verified with a token and one Graph read.
@@ -70,7 +71,8 @@ export async function saveConnection(db: Db, organizationId: string, actorPerson
     .where(and(eq(s.azureConnections.organizationId, organizationId), sql`lower(${s.azureConnections.tenant}) = ${values.tenant}`, id ? sql`${s.azureConnections.id} <> ${id}` : sql`true`));
   if (clash) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { tenant: 'This tenant already has a connection.' } };
 
-  return db.transaction(async (tx) => {
+  let reevaluate: string | null = null;
+  const saved = await db.transaction(async (tx) => {
     const sealed = applicationKey ? { secretCiphertext: seal(applicationKey, organizationId), secretHint: maskHint(applicationKey) } : {};
     let before: Record<string, unknown> | null = null;
     let connectionId = id ?? null;
@@ -80,6 +82,7 @@ export async function saveConnection(db: Db, organizationId: string, actorPerson
       before = audited(current);
       // A different tenant or application is a new directory: consent again, then sync from scratch.
       const identityChanged = current.tenant !== values.tenant || current.applicationId !== values.applicationId;
+      if (!identityChanged && current.emailSource !== values.emailSource) reevaluate = `The email source changed to ${EMAIL_SOURCE_WORDS[values.emailSource]}.`;
       const reset = identityChanged
         ? { tenantId: null, consentedAt: null, status: 'new' as const, statusDetail: null, resumeLink: null, inFullRound: false, reconnectAt: null, consecutiveFailures: 0 }
         : {};
@@ -105,7 +108,12 @@ export async function saveConnection(db: Db, organizationId: string, actorPerson
     });
     return { ok: true, id: connectionId } as Result;
   });
+  if (saved.ok && reevaluate) await requestReevaluation(db, organizationId, reevaluate, saved.id);
+  return saved;
 }
+
+/** The email sources as the console names them. */
+export const EMAIL_SOURCE_WORDS = { mail: 'Azure AD Email', user_principal_name: 'Microsoft Account Email', other_mails: 'External AD Email' } as const;
 
 function audited(c: typeof s.azureConnections.$inferSelect) {
   const { tenant, applicationId, emailSource, intervalSeconds, guardPercent, guardMinimum, maxFailures } = c;

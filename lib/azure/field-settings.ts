@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '@/lib/db/client';
 import { saveProvisioningSetting } from '@/lib/audit/settings';
 import * as s from '@/lib/db/schema';
+import { requestReevaluation } from './worker';
 
 /** The phone type a synced contact's Contact Phone Number gets (seed 003). */
 export const phoneTypeSchema = z.object({ defaultPhoneType: z.enum(s.phoneType.enumValues, { error: 'Choose a phone type.' }) });
@@ -13,6 +14,7 @@ export async function getDefaultPhoneType(db: Db, organizationId: string) {
 }
 
 export async function saveDefaultPhoneType(db: Db, organizationId: string, actorPersonId: string, type: (typeof s.phoneType.enumValues)[number]) {
-  await saveProvisioningSetting(db, { organizationId, actorPersonId, key: 'defaultPhoneType', value: type, unset: 'office', what: 'azure.default_phone_type' });
+  const changed = await saveProvisioningSetting(db, { organizationId, actorPersonId, key: 'defaultPhoneType', value: type, unset: 'office', what: 'azure.default_phone_type' });
+  if (changed) await requestReevaluation(db, organizationId, `The contact phone type changed to ${type}.`);
   return { ok: true as const };
 }

@@ -1,10 +1,27 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { fetch as undiciFetch } from 'undici';
 import { open as openSecret } from '@/lib/crypto/secrets';
 import { getEnv } from '@/lib/env';
 
 // A thin client for the Microsoft identity platform (client-credentials token) and
-// Microsoft Graph (users/delta, group members). Plain fetch, because the official
-// SDKs refuse plain-http endpoints and tests talk to a fake on 127.0.0.1; the login
-// and Graph base URLs are configuration. Wire formats: ../shared/reference/microsoft-graph.md.
+// Microsoft Graph (users/delta, group members). Plain HTTP, because the official SDKs
+// refuse plain-http endpoints and tests talk to a fake on 127.0.0.1; the login and Graph
+// base URLs are configuration. Wire formats: ../shared/reference/microsoft-graph.md.
+//
+// Requests go through undici's own fetch, never the global one: inside the Next server
+// the global fetch is patched (it tees every GET body for its cache), and cancelling
+// such a body waits forever for the copy nobody reads. Bodies we do not need are read
+// to the end instead of cancelled, so either fetch works.
+
+/** The part of a fetch Response the client uses; undici's and the global one both fit. */
+export type HttpResponse = {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+};
+export type HttpFetch = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<HttpResponse>;
 
 export type GraphConfig = {
   loginUrl: string;
@@ -13,12 +30,21 @@ export type GraphConfig = {
   tenant: string;
   appId: string;
   secret: string;
-  fetch?: typeof fetch;
+  /** Tests may pass their own; the default is undici's fetch. */
+  fetch?: HttpFetch;
   /** Waits between retries; tests inject a recorder. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
-  /** Attempts for one request when Graph throttles or is unavailable. */
+  /** Attempts for one request when Graph throttles, is unavailable or cannot be reached. */
   maxAttempts?: number;
+  /** One request (headers and body) may take this long before it counts as failed (default 60 s). */
+  requestTimeoutMs?: number;
+  /** The longest wait a Retry-After may ask for (default 300 s). */
+  maxRetryWaitMs?: number;
+  /** Aborts every request and wait (the run's watchdog); its reason is thrown. */
+  signal?: AbortSignal;
+  /** Called whenever Microsoft answers, throttling included: the run is alive. */
+  onActivity?: () => void;
 };
 
 /** A failure an admin can act on: `code` is Graph's error code or `AADSTS<n>`, `message` says it in words. */
@@ -50,7 +76,7 @@ export type DirectoryUser = {
 
 export type DeltaPage = { users: DirectoryUser[]; nextLink: string | null; deltaLink: string | null };
 
-export const USER_SELECT = ['id', 'givenName', 'surname', 'userPrincipalName', 'mail', 'otherMails', 'businessPhones', 'mobilePhone', 'jobTitle', 'accountEnabled'];
+export const USER_SELECT = ['id', 'displayName', 'givenName', 'surname', 'userPrincipalName', 'mail', 'otherMails', 'businessPhones', 'mobilePhone', 'jobTitle', 'accountEnabled'];
 
 const TOKEN_SKEW_MS = 5 * 60_000;
 const RETRYABLE = new Set([429, 503, 504]);
@@ -60,7 +86,7 @@ export type GraphClient = ReturnType<typeof createGraphClient>;
 /** The client for a saved connection: configured base URLs, its tenant, its sealed key opened. */
 export function graphClientFor(
   conn: { tenant: string; tenantId: string | null; applicationId: string; secretCiphertext: string; organizationId: string },
-  opts: Pick<GraphConfig, 'fetch' | 'sleep' | 'now' | 'maxAttempts'> = {},
+  opts: Pick<GraphConfig, 'fetch' | 'sleep' | 'now' | 'maxAttempts' | 'signal' | 'onActivity' | 'maxRetryWaitMs' | 'requestTimeoutMs'> = {},
 ): GraphClient {
   const env = getEnv();
   return createGraphClient({
@@ -74,10 +100,12 @@ export function graphClientFor(
 }
 
 export function createGraphClient(cfg: GraphConfig) {
-  const doFetch = cfg.fetch ?? fetch;
-  const sleep = cfg.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const doFetch: HttpFetch = cfg.fetch ?? ((url, init) => undiciFetch(url, init));
+  const sleep = cfg.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const now = cfg.now ?? Date.now;
   const maxAttempts = cfg.maxAttempts ?? 6;
+  const requestTimeoutMs = cfg.requestTimeoutMs ?? 60_000;
+  const maxRetryWaitMs = cfg.maxRetryWaitMs ?? 300_000;
   const loginBase = cfg.loginUrl.replace(/\/$/, '');
   const graphBase = cfg.graphUrl.replace(/\/$/, '');
   const graphOrigin = new URL(graphBase).origin;
@@ -100,40 +128,55 @@ export function createGraphClient(cfg: GraphConfig) {
       client_secret: cfg.secret,
       scope: 'https://graph.microsoft.com/.default',
       grant_type: 'client_credentials',
-    });
+    }).toString();
     const url = `${loginBase}/${encodeURIComponent(cfg.tenant)}/oauth2/v2.0/token`;
-    const res = await withRetries(() => doFetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok || typeof json.access_token !== 'string') throw tokenError(res.status, json);
-    const lifetime = Number(json.expires_in ?? 3599) * 1000;
-    cached = { token: json.access_token, expiresAt: now() + lifetime };
+    const json = await exchange(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'the Microsoft sign-in service');
+    if (!json.ok || typeof json.body.access_token !== 'string') throw tokenError(json.status, json.body);
+    const lifetime = Number(json.body.expires_in ?? 3599) * 1000;
+    cached = { token: json.body.access_token, expiresAt: now() + lifetime };
     return cached.token;
   }
 
-  /** Retries 429/503/504: Retry-After when given (seconds, possibly fractional), else exponential backoff. */
-  async function withRetries(send: () => Promise<Response>): Promise<Response> {
+  /**
+   * One request with its JSON answer, retried on 429/503/504 (Retry-After when given, in
+   * seconds, possibly fractional; else exponential backoff) and on network failures and
+   * timeouts. The run's signal ends it at once, with the signal's reason.
+   */
+  async function exchange(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, service: string): Promise<{ ok: boolean; status: number; body: Record<string, unknown> }> {
     for (let attempt = 1; ; attempt++) {
-      const res = await send();
-      if (!RETRYABLE.has(res.status) || attempt >= maxAttempts) return res;
-      await res.body?.cancel().catch(() => {});
-      await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+      cfg.signal?.throwIfAborted();
+      const signal = cfg.signal ? AbortSignal.any([cfg.signal, AbortSignal.timeout(requestTimeoutMs)]) : AbortSignal.timeout(requestTimeoutMs);
+      let res: HttpResponse;
+      let body: Record<string, unknown>;
+      try {
+        res = await doFetch(url, { ...init, signal });
+        // Read to the end even when it is not needed (never cancel: see the top of this file).
+        body = (await readJson(res)) as Record<string, unknown>;
+      } catch (err) {
+        cfg.signal?.throwIfAborted();
+        if (attempt >= maxAttempts) throw unreachable(service, err);
+        await sleep(retryDelayMs(null, attempt), cfg.signal);
+        continue;
+      }
+      cfg.onActivity?.();
+      if (!RETRYABLE.has(res.status) || attempt >= maxAttempts) return { ok: res.ok, status: res.status, body };
+      await sleep(Math.min(retryDelayMs(res.headers.get('retry-after'), attempt), maxRetryWaitMs), cfg.signal);
     }
   }
 
   async function get(url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
     for (let fresh = false; ; fresh = true) {
       const bearer = await token();
-      const res = await withRetries(() => doFetch(url, { headers: { authorization: `Bearer ${bearer}`, ...headers } }));
-      if (res.ok) return (await res.json()) as Record<string, unknown>;
-      const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      const code = graphErrorCode(json);
+      const res = await exchange(url, { headers: { authorization: `Bearer ${bearer}`, ...headers } }, 'Microsoft Graph');
+      if (res.ok) return res.body;
+      const code = graphErrorCode(res.body);
       // An expired or revoked token: get a new one once.
       if (res.status === 401 && !fresh) {
         cached = null;
         continue;
       }
       if (res.status === 410 || code === 'syncStateNotFound' || code === 'resyncRequired') throw new ResyncRequiredError(res.status, code ?? 'Gone');
-      throw graphError(res.status, code, json);
+      throw graphError(res.status, code);
     }
   }
 
@@ -189,6 +232,24 @@ export function createGraphClient(cfg: GraphConfig) {
   };
 }
 
+/** The body as JSON; an empty or non-JSON body is an empty object. */
+async function readJson(res: HttpResponse): Promise<unknown> {
+  const bytes = await res.arrayBuffer();
+  if (!bytes.byteLength) return {};
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Microsoft could not be reached or did not answer in time, after every attempt. */
+function unreachable(service: string, err: unknown): GraphError {
+  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  const why = timedOut ? 'did not answer in time' : 'could not be reached';
+  return new GraphError(`${service[0]!.toUpperCase()}${service.slice(1)} ${why}; the sync will try again.`, 0, timedOut ? 'timeout' : 'unreachable');
+}
+
 export function retryDelayMs(retryAfter: string | null, attempt: number): number {
   const seconds = retryAfter === null ? NaN : Number.parseFloat(retryAfter);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 300) * 1000;
@@ -227,11 +288,10 @@ function tokenError(status: number, json: Record<string, unknown>): GraphError {
   return new GraphError(`Microsoft refused the token request (${status} ${String(json.error ?? '')}).`.replace(' )', ')'), status, String(json.error ?? `http_${status}`));
 }
 
-function graphError(status: number, code: string | null, json: Record<string, unknown>): GraphError {
+function graphError(status: number, code: string | null): GraphError {
   if (status === 403 || code === 'Authorization_RequestDenied') {
     return new GraphError('Admin consent is missing: the application has no permission to read users and groups. Click Connect and accept as a Global Administrator. (403 Authorization_RequestDenied)', status, code ?? 'Authorization_RequestDenied');
   }
   if (RETRYABLE.has(status)) return new GraphError(`Microsoft Graph kept answering ${status} ${code ?? ''}; the sync will retry.`.replace(' ;', ';'), status, code ?? `http_${status}`);
-  void json;
   return new GraphError(`Microsoft Graph answered ${status}${code ? ` ${code}` : ''}.`, status, code ?? `http_${status}`);
 }

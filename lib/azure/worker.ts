@@ -11,6 +11,8 @@ import { syncConnection, type SyncOptions } from './sync';
 
 export const SYNC_QUEUE = 'azure-sync';
 const SCHEDULER_TICK_MS = 1_000;
+/** A job whose worker stops sending heartbeats (the process died or froze) is failed after this, and the connection's queue frees. */
+const HEARTBEAT_SECONDS = 30;
 
 type Worker = { boss: PgBoss; timer: NodeJS.Timeout; stop: () => Promise<void> };
 const globalForWorker = globalThis as unknown as { __azureSyncWorker?: Promise<Worker> };
@@ -21,7 +23,9 @@ async function openQueue(databaseUrl: string): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4 });
   boss.on('error', (err: unknown) => console.error('[azure-sync] queue error:', err instanceof Error ? err.message : err));
   await boss.start();
-  if (!(await boss.getQueue(SYNC_QUEUE))) await boss.createQueue(SYNC_QUEUE, { policy: 'stately', retryLimit: 0, expireInSeconds: 3600 });
+  const queue = await boss.getQueue(SYNC_QUEUE);
+  if (!queue) await boss.createQueue(SYNC_QUEUE, { policy: 'stately', retryLimit: 0, expireInSeconds: 3600, heartbeatSeconds: HEARTBEAT_SECONDS });
+  else if (queue.heartbeatSeconds !== HEARTBEAT_SECONDS) await boss.updateQueue(SYNC_QUEUE, { heartbeatSeconds: HEARTBEAT_SECONDS });
   return boss;
 }
 
@@ -30,7 +34,8 @@ export function startSyncWorker(db: Db, opts: WorkerOptions): Promise<Worker> {
   globalForWorker.__azureSyncWorker ??= (async () => {
     const boss = await openQueue(opts.databaseUrl);
     await boss.work<{ connectionId: string; trigger?: SyncOptions['trigger'] }>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-      if (job) await syncConnection(db, job.data.connectionId, { ...opts.sync, trigger: job.data.trigger ?? 'schedule' });
+      // The job's signal aborts when its claim is gone (failed by the heartbeat monitor): the run then stops.
+      if (job) await syncConnection(db, job.data.connectionId, { ...opts.sync, trigger: job.data.trigger ?? 'schedule', signal: job.signal });
     });
     const tick = () => scheduleDue(db, boss).catch((err: unknown) => console.error('[azure-sync] scheduler:', err instanceof Error ? err.message : err));
     const timer = setInterval(tick, opts.tickMs ?? SCHEDULER_TICK_MS);
@@ -75,6 +80,23 @@ export async function scheduleDue(db: Db, boss: PgBoss, now = new Date()): Promi
     .returning({ id: s.azureConnections.id });
   for (const { id } of due) await boss.send(SYNC_QUEUE, { connectionId: id, trigger: 'schedule' }, { singletonKey: id });
   return due.length;
+}
+
+/**
+ * A setting the sync decisions depend on changed: the connections' stored directories are
+ * decided again at once, without reading Graph. The request is recorded on the connection
+ * first, so a run already queued (or, with no worker in this process, the next scheduled
+ * run) takes it in even when this job is dropped as a duplicate.
+ */
+export async function requestReevaluation(db: Db, organizationId: string, reason: string, connectionId?: string): Promise<number> {
+  const marked = await db
+    .update(s.azureConnections)
+    .set({ reevaluateRequestedAt: new Date(), reevaluateReason: reason })
+    .where(and(eq(s.azureConnections.organizationId, organizationId), isNotNull(s.azureConnections.consentedAt), connectionId ? eq(s.azureConnections.id, connectionId) : undefined))
+    .returning({ id: s.azureConnections.id });
+  const worker = await globalForWorker.__azureSyncWorker?.catch(() => undefined);
+  if (worker) for (const { id } of marked) await worker.boss.send(SYNC_QUEUE, { connectionId: id, trigger: 'settings' }, { singletonKey: id });
+  return marked.length;
 }
 
 /** Sync now (the Sync button): queued unless one is already queued for this connection. */

@@ -322,6 +322,12 @@ export const azureConnections = pgTable(
     fullRoundGeneration: integer('full_round_generation').notNull().default(0),
     lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
     nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
+    /** A setting the decisions depend on changed at this moment: the stored directory is decided again. */
+    reevaluateRequestedAt: timestamp('reevaluate_requested_at', { withTimezone: true }),
+    /** Which setting, in words, for the run it starts. */
+    reevaluateReason: text('reevaluate_reason'),
+    /** The groups whose members the last complete Graph run read (what stored memberships cover); null = not known. */
+    membershipGroups: text('membership_groups').array(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -343,6 +349,8 @@ export const azureDirectoryUsers = pgTable(
     groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
     removed: boolean('removed').notNull().default(false),
     personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    /** The object fields the sync last gave the person (lib/provisioning/directory.ts AppliedFields); a person's value that differs is a local edit. */
+    applied: jsonb('applied').$type<Record<string, string | null>>(),
     seenGeneration: integer('seen_generation').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -362,7 +370,12 @@ export const azureSyncRuns = pgTable(
       .references(() => azureConnections.id, { onDelete: 'cascade' }),
     status: azureRunStatus('status').notNull().default('running'),
     full: boolean('full').notNull().default(false),
+    /** schedule | manual | resume | settings (a re-evaluation of the stored directory, no Graph read). */
     trigger: text('trigger').notNull().default('schedule'),
+    /** Why a settings run ran ("Email source changed"); a Graph run that also re-evaluated says so here. */
+    note: text('note'),
+    /** Last sign of life (a Graph answer, a committed batch): the watchdog and the console read it. */
+    progressAt: timestamp('progress_at', { withTimezone: true }),
     read: integer('read').notNull().default(0),
     created: integer('created').notNull().default(0),
     updated: integer('updated').notNull().default(0),

@@ -49,7 +49,7 @@ function ctx(over: Partial<DirectoryContext> = {}): DirectoryContext {
 const DATA = { givenName: 'Ada', surname: 'Lovelace', userPrincipalName: 'ada@contoso.onmicrosoft.com', mail: 'Ada.Lovelace@contoso.example', otherMails: ['ada@home.example'], businessPhones: ['+1 555 0100'], jobTitle: 'Engineer', accountEnabled: true };
 
 function record(groups: string[], over: Partial<DirectoryRecord> = {}): DirectoryRecord {
-  return { objectId: 'obj-ada', data: DATA, removed: false, groups, ...over };
+  return { objectId: 'obj-ada', data: DATA, removed: false, groups, previous: null, ...over };
 }
 
 type P = ExistingPerson & { phoneType: null | 'office' | 'mobile' };
@@ -97,9 +97,9 @@ describe('field mapping', () => {
       record: { type: 'employee', firstName: 'Ada', lastName: 'Lovelace', username: 'ada', email: 'Ada.Lovelace@contoso.example', phone: '+1 555 0100', phoneType: 'office', jobTitleId: 'job-engineer', securityRoleId: 'role-staff', departmentId: 'dep-service', locationId: 'loc-hq' },
     });
   });
-  it("a contact gets Contact Phone Number with the organization's default phone type, and no employee fields", () => {
+  it("a contact gets Contact Phone Number with the organization's default phone type, and no employee-only fields (Job Title is for everyone)", () => {
     const plan = decideDirectoryUser(ctx(), record([G_CLIENTS]), null, null);
-    expect(plan).toMatchObject({ kind: 'create', record: { type: 'contact', phone: '+1 555 0100', phoneType: 'mobile', clientAccountId: 'acct-initech', departmentId: null, jobTitleId: null, locationId: null } });
+    expect(plan).toMatchObject({ kind: 'create', record: { type: 'contact', phone: '+1 555 0100', phoneType: 'mobile', clientAccountId: 'acct-initech', departmentId: null, jobTitleId: 'job-engineer', locationId: null } });
   });
 });
 
@@ -134,14 +134,60 @@ describe('match, merge, update', () => {
   });
   it('a change of groups alone changes what the rule sets, not local edits to the fields mapped from the user object', () => {
     const edited = person({ firstName: 'Ada (local)', phone: '+1 555 9999' });
-    const plan = decideDirectoryUser(ctx(), record([G_MANAGERS], { groupsOnly: true }), edited, null);
+    const unchanged = { previous: { data: DATA, applied: null } };
+    const plan = decideDirectoryUser(ctx(), record([G_MANAGERS], unchanged), edited, null);
     expect(plan).toMatchObject({ kind: 'update' });
     expect(Object.keys((plan as { changes: object }).changes).sort()).toEqual(['departmentId', 'securityRoleId']);
     // The same edits are overwritten once the user object itself changes.
-    const changed = decideDirectoryUser(ctx(), record([G_MANAGERS], { data: { ...DATA, surname: 'King' } }), edited, null);
+    const changed = decideDirectoryUser(ctx(), record([G_MANAGERS], { data: { ...DATA, surname: 'King' }, ...unchanged }), edited, null);
     expect((changed as { changes: object }).changes).toMatchObject({ firstName: { after: 'Ada' }, lastName: { after: 'King' }, phone: { after: '+1 555 0100' } });
     // The root user: nothing at all.
-    expect(decideDirectoryUser(ctx(), record([G_MANAGERS], { groupsOnly: true }), person({ id: 'person-root', firstName: 'Root (local)' }), null)).toMatchObject({ kind: 'update', changes: {} });
+    expect(decideDirectoryUser(ctx(), record([G_MANAGERS], unchanged), person({ id: 'person-root', firstName: 'Root (local)' }), null)).toMatchObject({ kind: 'update', changes: {} });
+  });
+});
+
+describe('local edits against the stored copy (seed 003: "Any changes to synced record in BMS will persist until the record is changed in Active Directory")', () => {
+  const lastApplied = { firstName: 'Ada', lastName: 'Lovelace', username: 'ada', email: 'Ada.Lovelace@contoso.example', phone: '+1 555 0100', phoneType: 'office', jobTitleId: 'job-engineer' };
+  const edited = person({ firstName: 'Ada (local)', phone: '+1 555 9999', jobTitleId: null });
+
+  it('a full resync that returns the user unchanged keeps every local edit', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_STAFF], { previous: { data: DATA, applied: lastApplied } }), edited, null);
+    expect(plan).toMatchObject({ kind: 'update', changes: {} });
+    // What the sync last applied stays the reference, so the edits stay edits on the next run too.
+    expect(plan).toMatchObject({ applied: { firstName: 'Ada', phone: '+1 555 0100', jobTitleId: 'job-engineer' } });
+  });
+  it('a change to any mapped field in Azure AD overwrites the whole record (locks still hold)', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_STAFF], { data: { ...DATA, surname: 'King' }, previous: { data: DATA, applied: lastApplied } }), { ...edited, lockedFields: ['phone'] }, null);
+    expect((plan as { changes: object }).changes).toEqual({ firstName: { before: 'Ada (local)', after: 'Ada' }, lastName: { before: 'Lovelace', after: 'King' }, jobTitleId: { before: null, after: 'job-engineer' } });
+  });
+  it('a change to a property the sync does not map (or to another email source) is not a change of the record', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_STAFF], { data: { ...DATA, mobilePhone: '+1 555 7777', otherMails: [] }, previous: { data: DATA, applied: lastApplied } }), edited, null);
+    expect(plan).toMatchObject({ kind: 'update', changes: {} });
+  });
+  it('after a settings change, fields nobody edited follow the new settings and edited ones stay', () => {
+    // Email source switched from mail to userPrincipalName; the admin had edited the first name only.
+    const plan = decideDirectoryUser(ctx({ emailSource: 'user_principal_name' }), record([G_STAFF], { previous: { data: DATA, applied: lastApplied } }), person({ firstName: 'Ada (local)' }), null);
+    expect((plan as { changes: object }).changes).toEqual({ email: { before: 'ada.lovelace@contoso.example', after: 'ada@contoso.onmicrosoft.com' } });
+  });
+  it('a contact’s phone type follows a new default phone type unless it was edited', () => {
+    const contact = person({ type: 'contact', phoneType: 'mobile', departmentId: null, locationId: null, securityRoleId: 'role-clients', clientAccountId: 'acct-initech', jobTitleId: 'job-engineer' });
+    const applied = { ...lastApplied, phoneType: 'mobile' };
+    const r = record([G_CLIENTS], { previous: { data: DATA, applied } });
+    expect(decideDirectoryUser(ctx({ defaultPhoneType: 'home' }), r, contact, null)).toMatchObject({ changes: { phoneType: { before: 'mobile', after: 'home' } } });
+    expect(decideDirectoryUser(ctx({ defaultPhoneType: 'home' }), r, { ...contact, phoneType: 'fax' }, null)).toMatchObject({ changes: {} });
+  });
+  it('a stored copy from before the sync kept applied values counts what it maps to as applied', () => {
+    expect(decideDirectoryUser(ctx(), record([G_STAFF], { previous: { data: DATA, applied: null } }), edited, null)).toMatchObject({ changes: {} });
+    // A new phone type default reaches a contact whose phone type is what the stored copy gives.
+    const contact = person({ type: 'contact', phoneType: 'mobile', departmentId: null, locationId: null, securityRoleId: 'role-clients', clientAccountId: 'acct-initech', jobTitleId: 'job-engineer' });
+    expect(decideDirectoryUser(ctx({ defaultPhoneType: 'mobile' }), record([G_CLIENTS], { previous: { data: DATA, applied: null } }), contact, null)).toMatchObject({ changes: {} });
+  });
+});
+
+describe('contacts', () => {
+  it('a contact gets the Job Title too (seed 003 maps it for everyone)', () => {
+    const plan = decideDirectoryUser(ctx(), record([G_CLIENTS]), null, null);
+    expect(plan).toMatchObject({ kind: 'create', record: { type: 'contact', jobTitleId: 'job-engineer', phoneType: 'mobile' } });
   });
   it('an inactive person who is enabled and covered again is reactivated', () => {
     expect(decideDirectoryUser(ctx(), record([G_STAFF]), person({ status: 'inactive' }), null)).toMatchObject({ changes: { status: { before: 'inactive', after: 'active' } } });

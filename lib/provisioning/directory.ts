@@ -19,11 +19,26 @@ export type DirectoryRecord = {
   /** Object ids of the mapped groups the user is a transitive member of. */
   groups: string[];
   /**
-   * Only the groups changed; `data` is what Graph sent before. The person is then not
-   * changed in Azure AD, so local edits to the fields mapped from the user object stay.
+   * The stored copy of this user from the run before (what Azure AD said then, and the
+   * object fields the sync then set), or null for a user never seen. A local edit to a
+   * field stays while Azure AD's record of the user has not changed since.
    */
-  groupsOnly?: boolean;
+  previous: StoredDirectoryUser | null;
 };
+
+export type StoredDirectoryUser = {
+  data: Record<string, unknown>;
+  applied: AppliedFields | null;
+  /** As stored, when known: a row whose groups, person and applied fields stay the same is not written again. */
+  groups?: readonly string[];
+  personId?: string | null;
+};
+
+/** The fields mapped from the Azure AD user object (the rest come from the rule). */
+export const OBJECT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone', 'phoneType', 'jobTitleId'] as const;
+export type ObjectField = (typeof OBJECT_FIELDS)[number];
+/** The values the sync last gave the object fields, whether or not a lock or a local edit kept them out. */
+export type AppliedFields = Partial<Record<ObjectField, string | null>>;
 
 export type DirectoryContext = {
   organizationId: string;
@@ -54,10 +69,13 @@ export type DirectoryRecordFields = PersonFields & { phoneType: PhoneType | null
 
 export type DirectoryPlan =
   | { kind: 'skip'; reason: DirectorySkipReason; detail: string; personId: string | null }
-  | { kind: 'create'; record: DirectoryRecordFields; ruleId: string; changes: FieldChanges; jobTitle: string | null }
-  | { kind: 'update'; personId: string; ruleId: string | null; changes: FieldChanges; link: boolean; jobTitle: string | null }
+  | { kind: 'create'; record: DirectoryRecordFields; ruleId: string; changes: FieldChanges; applied: AppliedFields }
+  | { kind: 'update'; personId: string; ruleId: string | null; changes: FieldChanges; link: boolean; applied: AppliedFields }
   | { kind: 'deactivate'; personId: string; reason: DirectoryDeactivateReason; detail: string }
-  | { kind: 'archive'; personId: string; archive: FieldChanges; record: DirectoryRecordFields; ruleId: string; changes: FieldChanges; jobTitle: string | null };
+  | { kind: 'archive'; personId: string; archive: FieldChanges; record: DirectoryRecordFields; ruleId: string; changes: FieldChanges; applied: AppliedFields };
+
+/** A person as the sync sees them: the phone type is one of the object fields. */
+export type DirectoryPerson = ExistingPerson & { phoneType?: PhoneType | null };
 
 export type DirectorySkipReason = 'missing_email' | 'no_matching_rule' | 'other_org' | 'person_removed' | 'email_conflict' | 'not_linked' | 'unchanged';
 export type DirectoryDeactivateReason = 'azure_removed' | 'azure_disabled' | 'no_matching_rule';
@@ -92,12 +110,12 @@ export function mapDirectoryUser(data: Record<string, unknown>, emailSource: Ema
 export function decideDirectoryUser(
   ctx: DirectoryContext,
   user: DirectoryRecord,
-  byObjectId: ExistingPerson | null,
-  byEmail: ExistingPerson | null,
+  byObjectId: DirectoryPerson | null,
+  byEmail: DirectoryPerson | null,
   byEmailLinkedTo: string | null = null,
 ): DirectoryPlan {
   const linked = byObjectId;
-  const isRoot = (p: ExistingPerson | null) => p !== null && p.id === ctx.rootPersonId;
+  const isRoot = (p: DirectoryPerson | null) => p !== null && p.id === ctx.rootPersonId;
 
   if (user.removed) {
     if (!linked) return skip('not_linked', 'Removed in Azure AD; no person is linked to it.');
@@ -131,7 +149,7 @@ export function decideDirectoryUser(
   ctx.match ??= ruleMatcher(ctx.rules);
   const rule = ctx.match(ctx.tenantId, user.groups);
   if (!rule) {
-    if (isRoot(person)) return rootUpdate(ctx, person!, m, !linked, user.groupsOnly);
+    if (isRoot(person)) return rootUpdate(ctx, person!, user, m, !linked);
     if (person && linked && person.status === 'active') {
       return { kind: 'deactivate', personId: person.id, reason: 'no_matching_rule', detail: 'No Azure AD mapping rule matches the user’s groups any more.' };
     }
@@ -139,15 +157,10 @@ export function decideDirectoryUser(
     return skip('no_matching_rule', `No Azure AD mapping rule matches tenant ${ctx.tenantId} and groups [${groups}].`, person?.id ?? null);
   }
 
-  const wanted = wantedFields(ctx, m, rule.userType, rule);
-  if (!person) {
+  if (!person || person.status === 'archived') {
+    // An archived row is only reachable by email, which it gave up: this is someone new.
     const record = newRecord(ctx, m, rule);
-    return { kind: 'create', record, ruleId: rule.id, changes: creationChanges(record), jobTitle: m.jobTitle };
-  }
-  if (person.status === 'archived') {
-    // Only reachable by email: the archived row gave its email up, so this is someone new.
-    const record = newRecord(ctx, m, rule);
-    return { kind: 'create', record, ruleId: rule.id, changes: creationChanges(record), jobTitle: m.jobTitle };
+    return { kind: 'create', record, ruleId: rule.id, changes: creationChanges(record), applied: objectFields(ctx, m, rule.userType) };
   }
   if (rule.userType !== person.type && !isRoot(person)) {
     // The rules now make this person the other type: archive the old record, create the new one.
@@ -157,40 +170,69 @@ export function decideDirectoryUser(
     };
     if (person.username) archive.username = { before: person.username, after: `${person.username}${ARCHIVED_SUFFIX}` };
     const record = newRecord(ctx, m, rule);
-    return { kind: 'archive', personId: person.id, archive, record, ruleId: rule.id, changes: creationChanges(record), jobTitle: m.jobTitle };
+    return { kind: 'archive', personId: person.id, archive, record, ruleId: rule.id, changes: creationChanges(record), applied: objectFields(ctx, m, rule.userType) };
   }
-  if (isRoot(person)) return rootUpdate(ctx, person, m, !linked, user.groupsOnly);
-  if (user.groupsOnly) for (const f of USER_OBJECT_FIELDS) delete wanted[f];
+  if (isRoot(person)) return rootUpdate(ctx, person, user, m, !linked);
+  const { wanted: fromObject, applied } = objectUpdate(ctx, user, m, person);
+  const wanted = { ...fromObject, ...ruleFields(rule, person.type) } as Partial<DirectoryRecordFields>;
   if (person.status === 'inactive') wanted.status = 'active';
   const changes = diffFields(person, wanted, person.lockedFields);
-  return { kind: 'update', personId: person.id, ruleId: rule.id, changes, link: !linked, jobTitle: m.jobTitle };
+  return { kind: 'update', personId: person.id, ruleId: rule.id, changes, link: !linked, applied };
 }
 
 /** The root user keeps their role and type; only their names and contact details follow Azure AD. */
-function rootUpdate(ctx: DirectoryContext, person: ExistingPerson, m: MappedUser, link: boolean, groupsOnly = false): DirectoryPlan {
-  const wanted = groupsOnly ? {} : wantedFields(ctx, m, person.type, null);
-  return { kind: 'update', personId: person.id, ruleId: null, changes: diffFields(person, wanted, person.lockedFields), link, jobTitle: m.jobTitle };
+function rootUpdate(ctx: DirectoryContext, person: DirectoryPerson, user: DirectoryRecord, m: MappedUser, link: boolean): DirectoryPlan {
+  const { wanted, applied } = objectUpdate(ctx, user, m, person);
+  return { kind: 'update', personId: person.id, ruleId: null, changes: diffFields(person, wanted as Partial<DirectoryRecordFields>, person.lockedFields), link, applied };
 }
 
-/** The fields mapped from the Azure AD user object (the rest come from the rule). */
-const USER_OBJECT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone', 'phoneType', 'jobTitleId'] as const;
-
-function wantedFields(ctx: DirectoryContext, m: MappedUser, type: PersonType, rule: MappingRule | null): Partial<DirectoryRecordFields> {
-  const wanted: Partial<DirectoryRecordFields> = {
-    firstName: m.firstName ?? undefined,
-    lastName: m.lastName ?? undefined,
-    username: m.username ?? undefined,
-    email: m.email ?? undefined,
-    phone: m.phone ?? undefined,
-  };
-  if (m.phone) wanted.phoneType = type === 'employee' ? 'office' : ctx.defaultPhoneType;
-  const title = m.jobTitle ? ctx.jobTitles[m.jobTitle.toLowerCase()] : undefined;
-  if (type === 'employee' && title) wanted.jobTitleId = title;
-  if (rule) {
-    wanted.securityRoleId = rule.securityRoleId;
-    for (const f of ['departmentId', 'locationId', 'employeeRoleId', 'clientAccountId'] as const) if (rule[f] && fieldAppliesTo(type, f)) wanted[f] = rule[f];
+/**
+ * Which object fields this run writes (seed 003: "Any changes to synced record in BMS will
+ * persist until the record is changed in Active Directory"). A user Azure AD changed since
+ * the stored copy, or one never seen, gets every mapped field. Otherwise (a full resync, a
+ * change of groups alone, a re-evaluation after a settings change) a field keeps its local
+ * edit, and a field nobody edited follows the current settings.
+ */
+function objectUpdate(ctx: DirectoryContext, user: DirectoryRecord, m: MappedUser, person: DirectoryPerson): { wanted: AppliedFields; applied: AppliedFields } {
+  const fresh = objectFields(ctx, m, person.type);
+  const previous = user.previous;
+  if (!previous) return { wanted: fresh, applied: fresh };
+  const before = objectFields(ctx, mapDirectoryUser(previous.data, ctx.emailSource), person.type);
+  if (OBJECT_FIELDS.some((f) => !sameValue(f, fresh[f], before[f]))) return { wanted: fresh, applied: fresh };
+  const lastApplied = previous.applied ?? before;
+  const wanted: AppliedFields = {};
+  const applied: AppliedFields = {};
+  for (const f of OBJECT_FIELDS) {
+    const editedLocally = !sameValue(f, (person as Record<string, unknown>)[f], lastApplied[f]);
+    if (editedLocally) applied[f] = lastApplied[f] ?? null;
+    else {
+      wanted[f] = fresh[f];
+      applied[f] = fresh[f] ?? null;
+    }
   }
-  return wanted;
+  return { wanted, applied };
+}
+
+/** Absent and empty are the same value; emails compare ignoring case. */
+function sameValue(field: ObjectField, a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (v === undefined || v === null || v === '' ? null : field === 'email' ? String(v).toLowerCase() : v);
+  return norm(a) === norm(b);
+}
+
+/** The object fields as Azure AD's user maps onto a person of this type. */
+function objectFields(ctx: DirectoryContext, m: MappedUser, type: PersonType): AppliedFields {
+  const fields: AppliedFields = { firstName: m.firstName, lastName: m.lastName, username: m.username, email: m.email, phone: m.phone };
+  fields.phoneType = m.phone ? (type === 'employee' ? 'office' : ctx.defaultPhoneType) : null;
+  // Job Title is mapped for employees and contacts alike (seed 003's field table).
+  fields.jobTitleId = m.jobTitle ? (ctx.jobTitles[m.jobTitle.toLowerCase()] ?? null) : null;
+  return fields;
+}
+
+/** What the matched rule sets: user type's Security Role and the optional targets that apply to the type. */
+function ruleFields(rule: MappingRule, type: PersonType): Partial<DirectoryRecordFields> {
+  const fields: Partial<DirectoryRecordFields> = { securityRoleId: rule.securityRoleId };
+  for (const f of ['departmentId', 'locationId', 'employeeRoleId', 'clientAccountId'] as const) if (rule[f] && fieldAppliesTo(type, f)) fields[f] = rule[f];
+  return fields;
 }
 
 
@@ -208,7 +250,8 @@ function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule): Dir
     phoneType: null,
     ...refs,
   };
-  for (const [k, v] of Object.entries(wantedFields(ctx, m, rule.userType, rule))) if (v !== undefined && v !== null && v !== '') (record as Record<string, unknown>)[k] = v;
+  const wanted = { ...objectFields(ctx, m, rule.userType), ...ruleFields(rule, rule.userType) };
+  for (const [k, v] of Object.entries(wanted)) if (v !== undefined && v !== null && v !== '') (record as Record<string, unknown>)[k] = v;
   return record;
 }
 

@@ -58,6 +58,26 @@ export const REASONS = {
 
 export type ReasonCode = keyof typeof REASONS;
 
+/**
+ * The same codes (and the sync's own) as an admin reads them on an Azure AD sync event:
+ * about a directory user, not a person at a login page.
+ */
+export const SYNC_REASONS: Record<string, string> = {
+  missing_email: 'Azure AD user has no email in the chosen source',
+  no_matching_rule: 'No Azure AD mapping rule matches the user’s tenant and groups',
+  other_org: 'The email belongs to a person of another organization',
+  person_removed: 'An admin removed this person; the sync does not bring them back',
+  email_conflict: 'Another person already has this email',
+  azure_removed: 'Deleted in Azure AD',
+  azure_disabled: 'Sign-in blocked in Azure AD',
+};
+
+/** The title of a reason code for an event of this source. */
+export function reasonTitle(code: string, source: string): string | null {
+  if (source === 'azure' && Object.hasOwn(SYNC_REASONS, code)) return SYNC_REASONS[code]!;
+  return isReasonCode(code) ? REASONS[code].title : null;
+}
+
 export function isReasonCode(code: unknown): code is ReasonCode {
   return typeof code === 'string' && Object.hasOwn(REASONS, code);
 }

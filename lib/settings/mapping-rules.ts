@@ -4,6 +4,7 @@ import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
 import { saveProvisioningSetting } from '@/lib/audit/settings';
 import { azureRuleSchema } from '@/lib/azure/schemas';
+import { requestReevaluation } from '@/lib/azure/worker';
 import { mappingRuleSchema, type MappingRuleValues } from './schemas';
 
 export type RuleKind = 'sso' | 'azure';
@@ -61,7 +62,7 @@ export async function saveRule(db: Db, organizationId: string, actorPersonId: st
   }
   if (Object.keys(fieldErrors).length) return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
 
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     let before: unknown = null;
     let ruleId = id ?? null;
     if (ruleId) {
@@ -84,10 +85,12 @@ export async function saveRule(db: Db, organizationId: string, actorPersonId: st
     });
     return { ok: true, id: ruleId } as RuleResult;
   });
+  if (saved.ok && kind === 'azure') await requestReevaluation(db, organizationId, id ? 'A Mapping Rule was changed.' : 'A Mapping Rule was added.');
+  return saved;
 }
 
 export async function deleteRule(db: Db, organizationId: string, actorPersonId: string, ruleId: string, kind: RuleKind = 'sso'): Promise<RuleResult> {
-  return db.transaction(async (tx) => {
+  const deleted = await db.transaction(async (tx) => {
     const [gone] = await tx
       .delete(s.mappingRules)
       .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, kind), eq(s.mappingRules.id, ruleId)))
@@ -103,6 +106,8 @@ export async function deleteRule(db: Db, organizationId: string, actorPersonId: 
     });
     return { ok: true, id: ruleId } as RuleResult;
   });
+  if (deleted.ok && kind === 'azure') await requestReevaluation(db, organizationId, 'A Mapping Rule was deleted.');
+  return deleted;
 }
 
 function pick(r: typeof s.mappingRules.$inferSelect) {

@@ -8,7 +8,7 @@ import { EVENT_TYPES, listEvents, logFiltersSchema, type LogFilters } from '@/li
 import { requireAdmin } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { flatParams } from '@/lib/pagination';
-import { REASONS, isReasonCode } from '@/lib/provisioning/reasons';
+import { REASONS, reasonTitle, SYNC_REASONS } from '@/lib/provisioning/reasons';
 
 export const metadata: Metadata = { title: 'Provisioning Log' };
 
@@ -50,7 +50,7 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
             <label htmlFor="f-reason" className="mb-1 block text-xs font-medium text-ink-muted">Reason code</label>
             <select id="f-reason" name="reason" defaultValue={filters.reason ?? ''} className={select}>
               <option value="">Any</option>
-              {Object.keys(REASONS).map((r) => <option key={r} value={r}>{r}</option>)}
+              {[...new Set([...Object.keys(REASONS), ...Object.keys(SYNC_REASONS)])].map((r) => <option key={r} value={r}>{r}</option>)}
             </select>
           </div>
           <div>
@@ -122,7 +122,7 @@ async function LogResults({ organizationId, filters, params }: { organizationId:
                   {e.reasonCode ? (
                     <p className="text-ink">
                       <span className="font-mono text-xs">{e.reasonCode}</span>
-                      {isReasonCode(e.reasonCode) ? ` — ${REASONS[e.reasonCode].title}` : ''}
+                      {reasonTitle(e.reasonCode, e.source) ? ` — ${reasonTitle(e.reasonCode, e.source)}` : ''}
                     </p>
                   ) : null}
                   {typeof e.detail.detail === 'string' ? <p className="text-xs text-ink-muted">{e.detail.detail}</p> : null}

@@ -58,12 +58,12 @@ export const decideRunAction = adminAction(runDecisionSchema, async ({ runId, de
   ),
 );
 
-export const saveAzureRuleAction = adminAction(azureRuleSchema, async (input, viewer) => reply(await saveRule(getDb(), viewer.organizationId, viewer.personId, input, 'azure'), 'Mapping rule saved.'));
+export const saveAzureRuleAction = adminAction(azureRuleSchema, async (input, viewer) => reply(await saveRule(getDb(), viewer.organizationId, viewer.personId, input, 'azure'), 'Mapping rule saved. Synced users are being re-evaluated; see Sync runs.'));
 
 export const deleteAzureRuleAction = adminAction(z.object({ id: z.uuid() }), async ({ id }, viewer) =>
-  reply(await deleteRule(getDb(), viewer.organizationId, viewer.personId, id, 'azure'), 'Mapping rule deleted.'),
+  reply(await deleteRule(getDb(), viewer.organizationId, viewer.personId, id, 'azure'), 'Mapping rule deleted. Synced users are being re-evaluated; see Sync runs.'),
 );
 
 export const savePhoneTypeAction = adminAction(phoneTypeSchema, async ({ defaultPhoneType }, viewer) =>
-  reply(await saveDefaultPhoneType(getDb(), viewer.organizationId, viewer.personId, defaultPhoneType), 'Field mapping saved.'),
+  reply(await saveDefaultPhoneType(getDb(), viewer.organizationId, viewer.personId, defaultPhoneType), 'Field mapping saved. Synced contacts are being re-evaluated; see Sync runs.'),
 );

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AzureConnections } from '@/components/azure-connections';
-import { AzureRuns, type RunView } from '@/components/azure-runs';
+import { AzureRuns, foldIdleRuns, type RunView } from '@/components/azure-runs';
 import { AzurePhoneType } from '@/components/azure-phone-type';
 import { MappingRules } from '@/components/mapping-rules';
 import { Card, PageHeader } from '@/components/ui/page';
@@ -9,6 +9,7 @@ import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, listRuns } from '@/lib/azure/connections';
 import { getDefaultPhoneType } from '@/lib/azure/field-settings';
 import { getDb } from '@/lib/db/client';
+import { getEnv } from '@/lib/env';
 import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
 import { listRules } from '@/lib/settings/mapping-rules';
 import {
@@ -42,7 +43,7 @@ export default async function AzureAdSyncPage({ searchParams }: { searchParams: 
   return (
     <>
       <PageHeader
-        trail={['Admin', 'My Company', 'Auth & Provision']}
+        trail={['Admin', 'My Company']}
         title="Azure AD Sync"
         description="Create and keep people in step with Microsoft Entra ID (Azure AD): group-based Mapping Rules decide who gets in and as what; changes arrive within a minute."
         actions={
@@ -77,7 +78,7 @@ export default async function AzureAdSyncPage({ searchParams }: { searchParams: 
         <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">Sync runs</h2>
           <p className="mb-5 mt-1 text-sm text-ink-muted">Every run with what it read and changed. Each person’s change is in the Provisioning Log with its reason.</p>
-          <AzureRuns runs={await runViews(viewer.organizationId, connections)} decide={decideRunAction} />
+          <AzureRuns runs={foldIdleRuns(await runViews(viewer.organizationId, connections), 30)} stallSeconds={getEnv().AZURE_SYNC_STALL_SECONDS} decide={decideRunAction} />
         </Card>
       )}
     </>
@@ -104,7 +105,7 @@ async function RulesTab({ organizationId }: { organizationId: string }) {
       <Card className="p-6">
         <h2 className="text-base font-semibold text-ink">Field mapping</h2>
         <p className="mb-5 mt-1 text-sm text-ink-muted">
-          givenName → First Name, surname → Last Name, userPrincipalName → Username (without @domain), office phone → Employee Phone or Contact Phone Number, jobTitle → Job Title. The email source is set per connection.
+          givenName → First Name, surname → Last Name, userPrincipalName → Username (without @domain), office phone → Employee Phone or Contact Phone Number, jobTitle → Job Title (employees and contacts). The email source is set per connection. Saving a rule, the phone type or the email source re-evaluates every synced user at once from what Azure AD last sent; local edits to a person stay until that person changes in Azure AD.
         </p>
         <AzurePhoneType value={phoneType} save={savePhoneTypeAction} />
       </Card>
@@ -114,12 +115,15 @@ async function RulesTab({ organizationId }: { organizationId: string }) {
 
 async function runViews(organizationId: string, connections: { id: string; tenant: string }[]): Promise<RunView[]> {
   const tenants = new Map(connections.map((c) => [c.id, c.tenant]));
-  return (await listRuns(getDb(), organizationId, 30)).map((r) => ({
+  // More than are shown: idle runs fold into one row each stretch.
+  return (await listRuns(getDb(), organizationId, 300)).map((r) => ({
     id: r.id,
     tenant: tenants.get(r.connectionId) ?? '—',
     status: r.status,
     full: r.full,
     trigger: r.trigger,
+    note: r.note,
+    progressAt: r.progressAt?.toISOString() ?? null,
     read: r.read,
     created: r.created,
     updated: r.updated,

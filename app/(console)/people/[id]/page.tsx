@@ -15,6 +15,14 @@ export const metadata: Metadata = { title: 'Person' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' } as const;
+const PHONE_TYPE = { office: 'Office', mobile: 'Mobile', home: 'Home', fax: 'Fax', other: 'Other' } as const;
+
+/** Where the person came from, and whether Azure AD keeps them in step now (a person merged by email keeps their origin). */
+function sourceText(person: { source: keyof typeof SOURCE; identities: { source: string }[] }): string {
+  const synced = person.identities.some((i) => i.source === 'azure');
+  if (person.source === 'azure_ad') return 'Azure AD (synced)';
+  return synced ? `${SOURCE[person.source]} · synced from Azure AD` : SOURCE[person.source];
+}
 
 /** One person of the viewer's organization; anyone else's id is a 404. */
 export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
@@ -33,8 +41,8 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
     ['Email', person.email],
     ['Username', person.username ?? '—'],
     ['Type', person.type === 'employee' ? 'Employee' : 'Client portal contact'],
-    ['Source', SOURCE[person.source]],
-    ['Phone', person.phone ?? '—'],
+    ['Source', sourceText(person)],
+    ['Phone', person.phone ? (person.phoneType ? `${person.phone} (${PHONE_TYPE[person.phoneType]})` : person.phone) : '—'],
     ['Last login', person.lastLoginAt ? person.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'],
     ...lookups.map((f): [string, string] => [PERSON_LOOKUP_FIELDS[f], options[f].find((o) => o.id === person[f])?.name ?? '—']),
   ];
