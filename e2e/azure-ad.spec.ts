@@ -84,6 +84,10 @@ test('admin maps a group, adds and connects a tenant; people appear; a change in
     await expect(page.getByRole('table')).toContainText('Renamed', { timeout: 1000 });
   }).toPass({ timeout: 45_000 });
 
+  // Runs on the 10 s interval that changed nobody fold into one row.
+  await page.goto('/admin/azure-ad?tab=runs');
+  await expect(page.getByTestId('runs-idle').filter({ hasText: domain }).first()).toContainText(/runs? without changes/, { timeout: 45_000 });
+
   // Sync now: Ben joins the group and appears without waiting for the interval.
   await graph.addMember(tenantId, group, ben);
   await page.goto('/admin/azure-ad');
@@ -219,7 +223,7 @@ test('switching the email source re-evaluates at once: a user skipped for a miss
   await page.getByRole('button', { name: `Edit ${domain}` }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit connection' });
   await expect(dialog.getByText('Changing it re-evaluates every synced user at once')).toBeVisible();
-  await dialog.getByLabel('Email source').selectOption({ label: 'Microsoft Account Email' });
+  await dialog.getByLabel('Email source').selectOption({ label: 'Microsoft Account Email (userPrincipalName)' });
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toContainText('Connection saved');
 

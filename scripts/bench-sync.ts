@@ -4,6 +4,9 @@
 //   rawUpsertS      the floor: the same N people rows (all columns the sync wrote) bulk-upserted straight into PostgreSQL
 //   incremental1kS  a sync after 1,000 users changed (median of three rounds)
 //   idleRunS        a sync when nothing changed (what every interval costs)
+//   reevaluateS     a Mapping Rule edited (its Security Role): every stored user decided again
+//                   from the stored copy, no users/delta read (the settings run)
+//   reevaluateEmailSourceS  the email source switched: every one of the N people gets a new email
 //   propagationP95S single changes made at random moments, picked up by the real worker and
 //                   scheduler with the default 60 s interval: change → visible in the app
 // Writes bench-results/sync.json.
@@ -131,6 +134,30 @@ try {
   }
   const incMs = [...incRuns].sort((a, b) => a - b)[1]!;
 
+  // A settings change: one rule's Security Role edited, then the settings run the console queues.
+  const [rule0] = await db.select().from(s.mappingRules).where(eq(s.mappingRules.securityGroup, guid(2, 0)));
+  const edited = await saveRule(db, acme!.id, acme!.rootPersonId!, { id: rule0!.id, domain: '', securityGroup: rule0!.securityGroup, userType: rule0!.userType, securityRoleId: roles[(roles.findIndex((r) => r.id === rule0!.securityRoleId) + 1) % roles.length]!.id, position: rule0!.position, departmentId: '', locationId: '', employeeRoleId: '' }, 'azure');
+  if (!edited.ok) throw new Error(JSON.stringify(edited));
+  t = performance.now();
+  const reeval = await syncConnection(db, connectionId, { trigger: 'settings' });
+  const reevalMs = performance.now() - t;
+  const [reevalRun] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (reeval as { runId: string }).runId));
+  console.log(`re-evaluation after a rule change: ${seconds(reevalMs)} s (${reevalRun!.status}, updated ${reevalRun!.updated})`);
+  if (reevalRun!.status !== 'succeeded' || reevalRun!.updated !== USERS / GROUPS) throw new Error(`expected ${USERS / GROUPS} updated by the settings run, got ${JSON.stringify(reevalRun)}`);
+
+  // The heaviest settings change: a new email source gives all N people a new address.
+  const switched = await saveConnection(db, acme!.id, acme!.rootPersonId!, { id: connectionId, tenant: TENANT, applicationId: APP_ID, applicationKey: '', emailSource: 'user_principal_name', intervalSeconds: 60, guardPercent: 20, guardMinimum: 10, maxFailures: 5 });
+  if (!switched.ok) throw new Error(JSON.stringify(switched));
+  t = performance.now();
+  const reemail = await syncConnection(db, connectionId, { trigger: 'settings' });
+  const reemailMs = performance.now() - t;
+  const [reemailRun] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (reemail as { runId: string }).runId));
+  console.log(`re-evaluation after the email source changed: ${seconds(reemailMs)} s (${reemailRun!.status}, updated ${reemailRun!.updated})`);
+  if (reemailRun!.updated !== USERS) throw new Error(`expected ${USERS} updated, got ${reemailRun!.updated}`);
+  // Back to mail for the propagation part, whose changes are found by that address.
+  await saveConnection(db, acme!.id, acme!.rootPersonId!, { id: connectionId, tenant: TENANT, applicationId: APP_ID, applicationKey: '', emailSource: 'mail', intervalSeconds: 60, guardPercent: 20, guardMinimum: 10, maxFailures: 5 });
+  await syncConnection(db, connectionId, { trigger: 'settings' });
+
   // Propagation: the real worker and scheduler, default interval; changes at random moments.
   let p95 = NaN;
   if (SAMPLES > 0) {
@@ -169,6 +196,8 @@ try {
     incremental1kS: seconds(incMs),
     incremental1kRunsS: incRuns.map(seconds),
     idleRunS: seconds(idleMs),
+    reevaluateS: seconds(reevalMs),
+    reevaluateEmailSourceS: seconds(reemailMs),
     propagationP95S: p95,
     propagationSamples: SAMPLES,
   };

@@ -422,25 +422,27 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
   it('two batches in flight that wait for each other: PostgreSQL breaks the cycle and both are applied again, one after the other', async () => {
     const { t, groups, connectionId } = await scenario('cycle');
     const qa = t.user('Quinn', 'Held');
-    const b = t.user('Bea', 'Linked');
-    await fake.upsertUsers(t.tenantId, [qa, b]);
-    for (const u of [qa, b]) await fake.addMember(t.tenantId, groups.employees, u.id);
+    await fake.upsertUser(t.tenantId, qa);
+    await fake.addMember(t.tenantId, groups.employees, qa.id);
     await sync(connectionId);
     const q = (await personByEmail(qa.mail!))!;
-    const p = (await personByEmail(b.mail!))!;
+    // Lee: a local person nobody is linked to yet, whose id sorts after Quinn's (people are locked in id order).
+    const leeId = `ffffffff-ffff-4fff-8fff-${q.id.slice(-12)}`;
+    await db.insert(s.people).values({ id: leeId, organizationId: acme, type: 'employee', email: `lee.local@${t.mailDomain}`, firstName: 'Lee', lastName: 'Local' });
 
-    // Batch 1: Quinn now gives Bea's email (its decision locks Quinn's row, then Bea's) and four new users.
-    // Batch 2: Bea changes (its decision locks Bea's row, then waits for batch 1 to commit).
-    const fillers = Array.from({ length: 4 }, (_, i) => t.user('Fill', `Number${i}`));
-    await fake.upsertUser(t.tenantId, { ...qa, mail: b.mail });
-    await fake.upsertUsers(t.tenantId, fillers);
-    for (const u of fillers) await fake.addMember(t.tenantId, groups.employees, u.id);
-    await fake.upsertUser(t.tenantId, { ...b, surname: 'Changed' });
+    // Batch 1: Quinn renamed (locks Quinn), and a new user with Lee's email (merged: locks Lee), and three new users.
+    // Batch 2: another new user with Lee's email (merged too, as batch 1 has not committed: locks Lee, then waits for batch 1).
+    const newLee = t.user('Lee', 'Merged', { mail: `lee.local@${t.mailDomain}` });
+    const otherLee = t.user('Lee', 'Other', { mail: `lee.local@${t.mailDomain}` });
+    const fillers = Array.from({ length: 3 }, (_, i) => t.user('Fill', `Number${i}`));
+    await fake.upsertUser(t.tenantId, { ...qa, surname: 'Renamed' });
+    await fake.upsertUsers(t.tenantId, [newLee, ...fillers, otherLee]);
+    for (const u of [newLee, ...fillers, otherLee]) await fake.addMember(t.tenantId, groups.employees, u.id);
 
     const deadlocks = async () => (await db.execute<{ n: number }>(sql`select deadlocks::int as n from pg_stat_database where datname = current_database()`))[0]!.n;
     const before = await deadlocks();
-    // An admin's edit holds Quinn's row while batch 2 locks Bea's and waits for batch 1; once
-    // released, batch 1 needs Bea's row too.
+    // An admin's edit holds Quinn's row: batch 1 waits for it before it can lock Lee, while batch 2
+    // locks Lee and waits for batch 1. Once released, batch 1 needs Lee's row: a cycle.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const editing = db.transaction(async (tx) => {
@@ -459,18 +461,47 @@ describe('Azure AD sync against the fake Microsoft Graph', () => {
 
     expect(out.status).toBe('succeeded');
     const [run] = await db.select().from(s.azureSyncRuns).where(eq(s.azureSyncRuns.id, (out as { runId: string }).runId));
-    expect(run).toMatchObject({ read: 6, created: 4, updated: 1, skipped: 1, errors: 0 });
-    expect(await personByEmail(b.mail!)).toMatchObject({ id: p.id, lastName: 'Changed' });
-    expect(await personByEmail(qa.mail!)).toMatchObject({ id: q.id, lastName: 'Held' });
+    expect(run).toMatchObject({ read: 6, created: 3, updated: 2, skipped: 1, errors: 0 });
+    expect(await personByEmail(qa.mail!)).toMatchObject({ id: q.id, lastName: 'Renamed' });
+    expect(await personByEmail(`lee.local@${t.mailDomain}`)).toMatchObject({ id: leeId, lastName: 'Merged' });
+    const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, leeId));
+    expect(link!.externalId).toBe(newLee.id);
     const skips = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.type, 'sync_skipped'), sql`${s.provisioningEvents.detail}->>'runId' = ${run!.id}`));
-    expect(skips.map((e) => e.reasonCode)).toEqual(['email_conflict']);
+    expect(skips.map((e) => [e.reasonCode, (e.detail as { objectId: string }).objectId])).toEqual([['email_conflict', otherLee.id]]);
     // Each change was written once, though both batches were rolled back and applied again.
-    const updates = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.personId, p.id), eq(s.provisioningEvents.type, 'person_updated')));
+    const updates = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.personId, q.id), eq(s.provisioningEvents.type, 'person_updated')));
     expect(updates).toHaveLength(1);
-    expect((await db.select().from(s.people).where(sql`${s.people.email} like ${`fill.%@${t.mailDomain}`}`)).length).toBe(4);
+    expect((await db.select().from(s.people).where(sql`${s.people.email} like ${`fill.%@${t.mailDomain}`}`)).length).toBe(3);
     // The cycle really happened: PostgreSQL counted it (its statistics arrive within seconds).
     for (let i = 0; i < 100 && (await deadlocks()) === before; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await deadlocks()).toBeGreaterThan(before);
+  });
+
+  it('an admin edit committed while a batch decides is not overwritten: the batch locks the people it changes and decides again', async () => {
+    const { t, groups, connectionId } = await scenario('lockedit');
+    const rae = t.user('Rae', 'Azure');
+    await fake.upsertUser(t.tenantId, rae);
+    await fake.addMember(t.tenantId, groups.employees, rae.id);
+    await sync(connectionId);
+    const p = (await personByEmail(rae.mail!))!;
+    await fake.upsertUser(t.tenantId, { ...rae, surname: 'Changed' });
+
+    // The admin locks the last name (not committed yet); the batch reads Rae as before, plans the change, and waits for the row.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const editing = db.transaction(async (tx) => {
+      await tx.update(s.people).set({ lockedFields: ['lastName'], phone: '+1 555 4242' }).where(eq(s.people.id, p.id));
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const running = sync(connectionId);
+    const waiting = async () => (await db.execute(sql`select 1 from pg_locks where locktype = 'transactionid' and not granted`)).length > 0;
+    for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await waiting()).toBe(true);
+    release();
+    await editing;
+    expect((await running).status).toBe('succeeded');
+    expect(await personByEmail(rae.mail!)).toMatchObject({ lastName: 'Azure', lockedFields: ['lastName'] });
   });
 
   it('an SSO login that creates the same email while a batch writes: the batch is decided again and merges, the next batch waiting behind it', async () => {

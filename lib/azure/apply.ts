@@ -5,6 +5,7 @@ import * as s from '@/lib/db/schema';
 import {
   decideDirectoryUser,
   directoryEmail,
+  OBJECT_FIELDS,
   type AppliedFields,
   type DirectoryContext,
   type DirectoryPerson,
@@ -15,7 +16,7 @@ import {
 import type { FieldChanges, MappingRule } from '@/lib/provisioning/types';
 import { employeeDefaults, existing, isUniqueViolation } from '@/lib/users/provision';
 import { arrayLiteral, bulkInsert, bulkUpdate, type Column } from './bulk';
-import { emptyCounters, type BatchOutcome, type Conn, type Pending } from './run';
+import { emptyCounters, type BatchOutcome, type Conn, type Counters, type Pending } from './run';
 
 // Applying decisions: a batch of directory users (from Graph, or from the stored copy
 // when a setting changed) is decided with the pure core and written set-based in the
@@ -68,21 +69,92 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
   const tenantId = ctx.tenantId;
 
   const ids = input.map((r) => r.objectId);
-  const [linkedRows, stored] = await Promise.all([
-    tx
-      .select({ person: s.people, externalId: s.personIdentities.externalId })
-      .from(s.personIdentities)
-      .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-      .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`))
-      // Locked until the batch commits: a concurrent admin edit waits instead of being overwritten.
-      .for('update', { of: s.people }),
-    input.some((r) => r.previous === undefined) ? loadStored(tx, conn.id, ids) : Promise.resolve(new Map<string, StoredDirectoryUser>()),
-  ]);
+  const stored = input.some((r) => r.previous === undefined) ? await loadStored(tx, conn.id, ids) : new Map<string, StoredDirectoryUser>();
   const records: DirectoryRecord[] = input.map((r) => ({ ...r, previous: r.previous === undefined ? (stored.get(r.objectId) ?? null) : r.previous }));
+
+  // Decide on people read without locks, then lock only the people the plan writes and make
+  // sure they are as read (else read and decide again): a concurrent admin edit to someone
+  // this batch changes waits for it and is then decided with, never overwritten, and the
+  // many people a batch leaves as they are (a resync, a re-evaluation) are not locked at all.
+  const locked = new Set<string>();
+  let plan: BatchPlan;
+  for (let round = 1; ; round++) {
+    plan = decideBatch(scope, records, await readPeople(tx, scope, records));
+    const toLock = [...plan.updates.keys()].filter((id) => !locked.has(id));
+    if (!toLock.length) break;
+    if (round > 5) throw new Error('people kept changing under a sync batch');
+    // In id order, so two batches locking the same people queue instead of crossing.
+    const rows = await tx.select().from(s.people).where(and(eq(s.people.organizationId, organizationId), inArray(s.people.id, toLock))).orderBy(s.people.id).for('update');
+    for (const p of rows) locked.add(p.id);
+    // As read: the plan stands. Otherwise decide again, now that these people cannot change.
+    if (rows.length === toLock.length && rows.every((p) => JSON.stringify(withPhoneType(p)) === JSON.stringify(plan.read.get(p.id)))) break;
+  }
+  const { creates, updates, events, links, moveLinks, personOf, appliedOf } = plan;
+  c.created = plan.counters.created;
+  c.updated = plan.counters.updated;
+  c.archived = plan.counters.archived;
+  c.skipped = plan.counters.skipped;
+  held.push(...plan.held);
+
+  // Updates (archives among them) before inserts, so a freed email is free; the rest pipelines.
+  await bulkUpdate(tx, 'people', organizationId, [...updates.values()], PERSON_UPDATE_COLUMNS(now));
+  const writes: Promise<unknown>[] = [bulkInsert(tx, 'people', creates, PERSON_INSERT_COLUMNS(organizationId, now)), bulkInsert(tx, 'provisioning_events', events, EVENT_COLUMNS(organizationId, scope.runId, now))];
+  for (const m of moveLinks) {
+    writes.push(
+      tx
+        .update(s.personIdentities)
+        .set({ personId: m.personId })
+        .where(and(eq(s.personIdentities.organizationId, organizationId), eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
+    );
+  }
+  await Promise.all(writes);
+  // Identities point at people rows, so they follow the inserts.
+  const directory = { personOf, appliedOf };
+  await Promise.all([
+    bulkInsert(tx, 'person_identities', links, IDENTITY_COLUMNS(organizationId, tenantId), sql`on conflict do nothing`),
+    storeData
+      ? bulkInsert(
+          tx,
+          'azure_directory_users',
+          records,
+          DIRECTORY_COLUMNS(conn.id, organizationId, scope.generation, now, directory),
+          sql`on conflict (connection_id, object_id) do update set data = excluded.data, groups = excluded.groups, removed = excluded.removed,
+                person_id = coalesce(excluded.person_id, azure_directory_users.person_id), applied = coalesce(excluded.applied, azure_directory_users.applied),
+                seen_generation = excluded.seen_generation, updated_at = excluded.updated_at`,
+        )
+      : updateDirectory(tx, conn.id, records, directory, now),
+  ]);
+  return { counters: c, held };
+}
+
+
+type PeopleRead = {
+  linked: Map<string, PersonRow>;
+  byEmail: Map<string, PersonRow>;
+  linkedTo: Map<string, string>;
+};
+
+/** The people a batch is decided against: by object id, by email (only where the email is not the linked person's own), and their links. */
+async function readPeople(tx: Tx, scope: ApplyScope, records: DirectoryRecord[]): Promise<PeopleRead> {
+  const { conn, ctx } = scope;
+  const ids = records.map((r) => r.objectId);
+  const linkedRows = await tx
+    .select({ person: s.people, externalId: s.personIdentities.externalId })
+    .from(s.personIdentities)
+    .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
+    .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, ctx.tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`));
   const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
-  const emails = records.map((r) => mappedEmail(ctx, r)).filter((e): e is string => e !== null);
-  const emailRows = emails.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(emails)}::text[])`).for('update') : [];
-  const byEmail = new Map(emailRows.map((p) => [p.email.toLowerCase(), withPhoneType(p)]));
+  const byEmail = new Map<string, PersonRow>();
+  const lookup: string[] = [];
+  for (const r of records) {
+    const email = mappedEmail(ctx, r);
+    if (!email) continue;
+    const own = linked.get(r.objectId);
+    if (own && own.email.toLowerCase() === email) byEmail.set(email, own);
+    else lookup.push(email);
+  }
+  const emailRows = lookup.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(lookup)}::text[])`) : [];
+  for (const p of emailRows) byEmail.set(p.email.toLowerCase(), withPhoneType(p));
   // Which of those people another user of this tenant, still in Azure AD, is linked to.
   const emailLinks = emailRows.length
     ? await tx
@@ -90,8 +162,28 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
         .from(s.azureDirectoryUsers)
         .where(and(eq(s.azureDirectoryUsers.connectionId, conn.id), eq(s.azureDirectoryUsers.removed, false), inArray(s.azureDirectoryUsers.personId, emailRows.map((p) => p.id))))
     : [];
-  const linkedTo = new Map(emailLinks.map((l) => [l.personId!, l.objectId]));
+  return { linked, byEmail, linkedTo: new Map(emailLinks.map((l) => [l.personId!, l.objectId])) };
+}
 
+type BatchPlan = {
+  /** Every person the decisions read, as read. */
+  read: Map<string, PersonRow>;
+  creates: (DirectoryRecordFields & { id: string })[];
+  updates: Map<string, PersonRow>;
+  events: EventRow[];
+  links: { personId: string; objectId: string }[];
+  moveLinks: { personId: string; objectId: string }[];
+  personOf: Map<string, string | null>;
+  appliedOf: Map<string, AppliedFields>;
+  counters: Counters;
+  held: Pending[];
+};
+
+/** Each directory user of the batch decided by the pure core; what to write, nothing written. */
+function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, byEmail, linkedTo }: PeopleRead): BatchPlan {
+  const { ctx } = scope;
+  const c = emptyCounters();
+  const held: Pending[] = [];
   const current = new Map<string, PersonRow>();
   for (const p of [...linked.values(), ...byEmail.values()]) current.set(p.id, p);
   const creates: (DirectoryRecordFields & { id: string })[] = [];
@@ -179,36 +271,7 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
       }
     }
   }
-
-  // Updates (archives among them) before inserts, so a freed email is free; the rest pipelines.
-  await bulkUpdate(tx, 'people', organizationId, [...updates.values()], PERSON_UPDATE_COLUMNS(now));
-  const writes: Promise<unknown>[] = [bulkInsert(tx, 'people', creates, PERSON_INSERT_COLUMNS(organizationId, now)), bulkInsert(tx, 'provisioning_events', events, EVENT_COLUMNS(organizationId, scope.runId, now))];
-  for (const m of moveLinks) {
-    writes.push(
-      tx
-        .update(s.personIdentities)
-        .set({ personId: m.personId })
-        .where(and(eq(s.personIdentities.organizationId, organizationId), eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
-    );
-  }
-  await Promise.all(writes);
-  // Identities point at people rows, so they follow the inserts.
-  const directory = { personOf, appliedOf };
-  await Promise.all([
-    bulkInsert(tx, 'person_identities', links, IDENTITY_COLUMNS(organizationId, tenantId), sql`on conflict do nothing`),
-    storeData
-      ? bulkInsert(
-          tx,
-          'azure_directory_users',
-          records,
-          DIRECTORY_COLUMNS(conn.id, organizationId, scope.generation, now, directory),
-          sql`on conflict (connection_id, object_id) do update set data = excluded.data, groups = excluded.groups, removed = excluded.removed,
-                person_id = coalesce(excluded.person_id, azure_directory_users.person_id), applied = coalesce(excluded.applied, azure_directory_users.applied),
-                seen_generation = excluded.seen_generation, updated_at = excluded.updated_at`,
-        )
-      : updateDirectory(tx, conn.id, records, directory, now),
-  ]);
-  return { counters: c, held };
+  return { read: current, creates, updates, events, links, moveLinks, personOf, appliedOf, counters: c, held };
 }
 
 /** The stored copy of these users: what Graph last sent, and what the sync last applied. */
@@ -377,13 +440,19 @@ const DIRECTORY_COLUMNS = (connectionId: string, organizationId: string, generat
   ['updated_at', 'timestamptz', () => now],
 ];
 
+/** Field by field: jsonb keeps its own key order, so the stored copy never stringifies alike. */
+function sameApplied(a: AppliedFields, b: AppliedFields | null): boolean {
+  if (!b) return false;
+  return OBJECT_FIELDS.every((f) => (a[f] ?? null) === (b[f] ?? null));
+}
+
 /** Users decided from the stored copy: new groups, a person id learnt meanwhile, what was applied. Rows where none moved are left alone. */
 function updateDirectory(tx: Tx, connectionId: string, all: DirectoryRecord[], w: DirectoryWrites, now: Date) {
   const records = all.filter((r) => {
     const p = r.previous;
     if (!p || p.groups === undefined || p.personId === undefined) return true;
     const applied = w.appliedOf.get(r.objectId);
-    return r.groups.join(',') !== p.groups.join(',') || (w.personOf.get(r.objectId) ?? p.personId) !== p.personId || (applied !== undefined && JSON.stringify(applied) !== JSON.stringify(p.applied));
+    return r.groups.join(',') !== p.groups.join(',') || (w.personOf.get(r.objectId) ?? p.personId) !== p.personId || (applied !== undefined && !sameApplied(applied, p.applied));
   });
   if (!records.length) return Promise.resolve();
   const applied = records.map((r) => {

@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AzureConnections } from '@/components/azure-connections';
-import { AzureRuns, foldIdleRuns, type RunView } from '@/components/azure-runs';
+import { AzureRuns } from '@/components/azure-runs';
 import { AzurePhoneType } from '@/components/azure-phone-type';
 import { MappingRules } from '@/components/mapping-rules';
 import { Card, PageHeader } from '@/components/ui/page';
 import { requireAdmin } from '@/lib/auth/viewer';
 import { listConnections, listRuns } from '@/lib/azure/connections';
+import { foldIdleRuns, type RunView } from '@/lib/azure/run-list';
 import { getDefaultPhoneType } from '@/lib/azure/field-settings';
 import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
