@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
 
 export const DEMO = {
@@ -45,4 +46,12 @@ export async function ssoLogin(page: Page, kind: 'sso' | 'kaseyaone', loginEmail
   await page.getByLabel('Work email').fill(loginEmail);
   await page.getByRole('button', { name: kind === 'sso' ? 'Sign in with SSO' : 'Log in with KaseyaOne' }).click();
   await signInAtSamlIdp(page, user);
+}
+
+/** The operator's sso CLI against the e2e app's database, as global setup runs it. */
+export function ssoCli(...args: string[]): string {
+  return execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/sso.ts', ...args], {
+    env: { ...process.env, APP_DATA_DIR: process.env.E2E_DATA_DIR!, PORT: process.env.E2E_PORT!, DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '', OUTBOUND_ALLOWED_ORIGINS: process.env.E2E_ALLOWED_ORIGINS! },
+    encoding: 'utf8',
+  });
 }

@@ -1,0 +1,90 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from '@playwright/test';
+import postgres from 'postgres';
+import { DEMO, e2eState, signIn, ssoCli } from './helpers';
+
+// The security sweep's findings (issue 10), each kept closed through the running app.
+
+function listen(handler: http.RequestListener, port = 0): Promise<{ server: http.Server; port: number; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () => {
+          server.closeAllConnections();
+          return new Promise((r) => server.close(() => r()));
+        },
+      }),
+    ),
+  );
+}
+
+test.describe('SSRF: tenant-supplied URLs', () => {
+  test('a metadata URL on loopback (the database port) or a private address is refused in plain words', async ({ page }) => {
+    const dbPort = new URL(e2eState().databaseUrl).port;
+    await signIn(page, DEMO.globexAdmin);
+    await page.goto('/admin/auth-provision');
+    await page.getByLabel('Used for').selectOption('kaseyaone');
+    const url = page.getByLabel('or Metadata URL');
+    for (const [value, message] of [
+      [`http://127.0.0.1:${dbPort}/`, 'The metadata URL could not be fetched: only https URLs are allowed.'],
+      [`https://localhost:${dbPort}/`, 'The metadata URL could not be fetched: address not allowed.'],
+      ['https://169.254.169.254/latest/meta-data/', 'The metadata URL could not be fetched: address not allowed.'],
+    ]) {
+      await url.fill(value!);
+      await page.getByRole('button', { name: 'Add connection' }).click();
+      await expect(page.locator('#saml-url-error')).toHaveText(message!);
+    }
+    await expect(page.getByRole('table', { name: 'SSO connections' }).getByRole('row', { name: /Log in with KaseyaOne/ })).toHaveCount(0);
+  });
+
+  test('an anonymous OIDC sign-in never reaches an internal address, even when the IdP later names one', async ({ page }) => {
+    const canaryHits: string[] = [];
+    const canary = await listen((req, res) => {
+      canaryHits.push(req.url ?? '');
+      res.end('{}');
+    });
+    const hostilePort = Number(JSON.parse(process.env.E2E_IDP_PORTS!).hostile);
+    const issuer = `http://localhost:${hostilePort}`;
+    let tokenEndpoint = `${issuer}/token`;
+    const hostile = await listen((req, res) => {
+      const url = new URL(req.url ?? '/', issuer);
+      if (url.pathname === '/.well-known/openid-configuration') {
+        res.setHeader('content-type', 'application/json');
+        return res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/auth`, token_endpoint: tokenEndpoint, jwks_uri: `${issuer}/jwks`, response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'] }));
+      }
+      if (url.pathname === '/auth') {
+        // Straight back to the app with a code, as an IdP would after its login.
+        const back = new URL(url.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', 'hostile-code');
+        back.searchParams.set('state', url.searchParams.get('state')!);
+        return res.writeHead(302, { location: back.toString() }).end();
+      }
+      res.writeHead(404).end();
+    }, hostilePort);
+
+    const slug = `hooli-${Date.now().toString(36)}`;
+    const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`insert into organizations (slug, name, verified_domains) values (${slug}, 'Hooli', ${[`${slug}.example`]})`;
+      ssoCli('add', '--org', slug, '--oidc-discovery', `${issuer}/.well-known/openid-configuration`, '--client-id', 'hooli', '--client-secret', 'hooli-secret');
+      // After it was accepted, the IdP's discovery document points its token endpoint inside.
+      tokenEndpoint = `http://127.0.0.1:${canary.port}/token`;
+
+      await page.goto('/login');
+      await page.getByLabel('Work email').fill(`someone@${slug}.example`);
+      await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+      await expect(page).toHaveURL(/\/auth\/error\?ref=/);
+      await expect(page.getByRole('heading', { name: 'We couldn’t complete single sign-on' })).toBeVisible();
+      expect(canaryHits).toEqual([]);
+    } finally {
+      await sql`delete from organizations where slug = ${slug}`;
+      await sql.end();
+      await hostile.close();
+      await canary.close();
+    }
+  });
+});
