@@ -2,7 +2,8 @@
 
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from '@/lib/auth';
-import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/schemas';
+import { credentialsSchema } from '@/lib/auth/schemas';
+import { safeRedirectPath } from '@/lib/net/redirect';
 import { fieldErrorsOf } from '@/lib/validation';
 
 export type LoginState = {
@@ -21,7 +22,7 @@ export async function signInWithPassword(_prev: LoginState, form: FormData): Pro
   const email = String(form.get('email') ?? '');
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), email };
   try {
-    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackUrl(form.get('callbackUrl')) });
+    await signIn('credentials', { ...parsed.data, redirectTo: safeRedirectPath(form.get('callbackUrl')) });
     return {};
   } catch (err) {
     // A successful sign-in throws Next's redirect, which must propagate.

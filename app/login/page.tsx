@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth/viewer';
-import { safeCallbackUrl } from '@/lib/auth/schemas';
+import { safeRedirectPath } from '@/lib/net/redirect';
 import { LoginForm } from './login-form';
 import { SsoForm } from './sso-form';
 
@@ -17,7 +17,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await getViewer()) redirect(callbackUrl);
   const key = typeof params.sso_error === 'string' ? params.sso_error : typeof params.error === 'string' && params.error !== 'CredentialsSignin' ? params.error : undefined;
   const notice = key ? (NOTICES[key] ?? NOTICES.AccessDenied) : null;

@@ -3,6 +3,7 @@ import BoxyHQSAML from 'next-auth/providers/boxyhq-saml';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/lib/db/client';
 import { getEnv, requireSecrets } from '@/lib/env';
+import { safeRedirectUrl } from '@/lib/net/redirect';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
 import { jacksonFetch } from '@/lib/sso/in-process-fetch';
 import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
@@ -86,6 +87,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
     ],
     callbacks: {
+      /** Every post-sign-in/sign-out destination next-auth takes from a request passes the one redirect gate. */
+      redirect({ url }) {
+        return safeRedirectUrl(url, env.appUrl);
+      },
       /** SSO logins go through the provisioning decision; a denial lands on its own page. */
       async signIn({ user, account, profile }) {
         if (account?.provider !== 'boxyhq-saml') return true;
