@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status.
   experimental: { authInterrupts: true },
-  serverExternalPackages: ['postgres', 'bcryptjs', 'pg-boss', 'pg'],
+  serverExternalPackages: ['postgres', 'bcryptjs', 'pg-boss', 'pg', 'rate-limiter-flexible'],
   typescript: { ignoreBuildErrors: false },
 };
 

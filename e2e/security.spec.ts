@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import bcrypt from 'bcryptjs';
 import postgres from 'postgres';
-import { DEMO, e2eState, signIn, ssoCli } from './helpers';
+import { DEMO, e2eState, signIn, ssoCli, uniqueEmail } from './helpers';
 
 // The security sweep's findings (issue 10), each kept closed through the running app.
 
@@ -86,5 +87,67 @@ test.describe('SSRF: tenant-supplied URLs', () => {
       await hostile.close();
       await canary.close();
     }
+  });
+});
+
+test('redirect targets stay on our origin: a signed-in person sent to /login with a hostile callbackUrl goes home', async ({ page }) => {
+  await signIn(page, DEMO.acmeTech);
+  for (const callbackUrl of ['/%09/evil.example', '/%0d%0aSet-Cookie:%20x=1', '//evil.example', '/%5Cevil.example', 'https://evil.example/', '/.//evil.example']) {
+    const res = await page.request.get(`/login?callbackUrl=${callbackUrl}`, { maxRedirects: 0 });
+    expect(res.status(), callbackUrl).toBe(307);
+    expect(res.headers().location, callbackUrl).toBe('/');
+  }
+  const ok = await page.request.get('/login?callbackUrl=/hr/employees%3Fpage%3D2', { maxRedirects: 0 });
+  expect(ok.headers().location).toBe('/hr/employees?page=2');
+});
+
+test.describe('password brute force', () => {
+  async function tryPassword(page: Page, email: string, password: string) {
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+
+  test('five wrong passwords lock the account, the right one then waits too, an unknown account reads the same, and the admin finds the lock', async ({ page, browser }) => {
+    const email = uniqueEmail('locked', 'acme.example');
+    const stranger = uniqueEmail('nobody', 'acme.example');
+    const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`insert into people (organization_id, type, email, first_name, last_name, password_hash)
+        select id, 'employee', ${email}, 'Lock', 'Tester', ${bcrypt.hashSync('right-password-1', 10)} from organizations where slug = 'acme'`;
+    } finally {
+      await sql.end();
+    }
+    const error = page.getByTestId('login-error');
+    await page.goto('/login');
+    for (const account of [email, stranger]) {
+      for (let i = 1; i <= 4; i++) {
+        await tryPassword(page, account, `wrong-${i}`);
+        await expect(error).toHaveText('The email or password is incorrect.');
+        await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeEnabled();
+      }
+      await tryPassword(page, account, 'wrong-5');
+      await expect(error).toHaveText('Too many failed sign-in attempts. Try again in 1 minute.');
+    }
+    await tryPassword(page, email, 'right-password-1');
+    await expect(error).toHaveText(/^Too many failed sign-in attempts\. Try again in \d+ (seconds|minute)\.$/);
+    await expect(page).toHaveURL(/\/login/);
+
+    // The credentials callback scripts use is throttled the same way.
+    const csrf = ((await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string }).csrfToken;
+    const viaCallback = await page.request.post('/api/auth/callback/credentials', { form: { csrfToken: csrf, email, password: 'right-password-1' }, maxRedirects: 0 });
+    expect(viaCallback.headers().location).toMatch(/\/login\?error=CredentialsSignin&code=throttled%3A\d+/);
+    await page.goto(viaCallback.headers().location!);
+    await expect(page.getByTestId('sso-error')).toHaveText(/^Too many failed sign-in attempts\. Try again in/);
+
+    const admin = await browser.newPage();
+    await signIn(admin, DEMO.acmeAdmin);
+    await admin.goto(`/provisioning-log?reason=too_many_attempts&person=${encodeURIComponent(email)}`);
+    const rows = admin.getByRole('table', { name: 'Provisioning events' }).getByRole('row');
+    await expect(rows.filter({ hasText: email })).toHaveCount(1);
+    await expect(rows.filter({ hasText: email })).toContainText(`${email} locked for 1 minute after 5 wrong password attempts`);
+    await admin.goto(`/provisioning-log?reason=too_many_attempts&person=${encodeURIComponent(stranger)}`);
+    await expect(rows.filter({ hasText: stranger })).toHaveCount(1);
+    await admin.close();
   });
 });

@@ -3,6 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from '@/lib/auth';
 import { credentialsSchema } from '@/lib/auth/schemas';
+import { signInRefusal } from '@/lib/auth/messages';
 import { safeRedirectPath } from '@/lib/net/redirect';
 import { fieldErrorsOf } from '@/lib/validation';
 
@@ -10,11 +11,6 @@ export type LoginState = {
   error?: string;
   fieldErrors?: Partial<Record<'email' | 'password', string>>;
   email?: string;
-};
-
-const MESSAGES: Record<string, string> = {
-  invalid: 'The email or password is incorrect.',
-  inactive: 'This account is inactive. Ask your administrator to reactivate it.',
 };
 
 export async function signInWithPassword(_prev: LoginState, form: FormData): Promise<LoginState> {
@@ -28,7 +24,7 @@ export async function signInWithPassword(_prev: LoginState, form: FormData): Pro
     // A successful sign-in throws Next's redirect, which must propagate.
     if (!(err instanceof AuthError)) throw err;
     const code = err instanceof CredentialsSignin ? err.code : undefined;
-    return { error: MESSAGES[code ?? ''] ?? 'Sign-in failed. Please try again.', email };
+    return { error: signInRefusal(code), email };
   }
 }
 
