@@ -6,6 +6,19 @@ const nextConfig = {
   experimental: { authInterrupts: true },
   serverExternalPackages: ['postgres', 'bcryptjs', 'pg-boss', 'pg', 'rate-limiter-flexible'],
   typescript: { ignoreBuildErrors: false },
+  // Headers that never change, on every response (static files too); CSP and HSTS are per request in proxy.ts.
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

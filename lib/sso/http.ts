@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formPostCsp, newNonce } from '@/lib/security/headers';
 
 // Small helpers for the route handlers that host Jackson.
 
@@ -20,8 +21,17 @@ export async function formOrQuery(req: Request): Promise<Record<string, string>>
   return out;
 }
 
-export function html(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+/**
+ * Jackson's auto-posting form (SAML POST binding, form_post) under a CSP of its own: its
+ * inline onload handler and script become one script carrying this response's nonce.
+ * Should Jackson's markup change, the form still shows its Continue button.
+ */
+export function postFormPage(body: string): Response {
+  const nonce = newNonce();
+  const page = body
+    .replace('<body onload="document.forms[0].submit()">', '<body>')
+    .replace('<script>document.forms[0].style.display="none";</script>', `<script nonce="${nonce}">document.forms[0].style.display="none";document.forms[0].submit();</script>`);
+  return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': formPostCsp(nonce) } });
 }
 
 export function redirect(url: string, status = 302): Response {
