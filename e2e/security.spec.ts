@@ -221,3 +221,43 @@ test.describe('security headers', () => {
     expect([...violations, ...techViolations]).toEqual([]);
   });
 });
+
+test.describe('bad input never answers 500', () => {
+  test('odd bodies to the route handlers get their plain refusals', async ({ request }) => {
+    const broken = { 'content-type': 'multipart/form-data; boundary=----x' };
+    const start = [
+      await request.post('/api/sso/start', { data: { kind: 'sso', email: 'a@b.example' }, maxRedirects: 0 }),
+      await request.post('/api/sso/start', { headers: broken, data: '------x\r\nContent-Disposition: form-data; name="kind"\r\n\r\nsso', maxRedirects: 0 }),
+      await request.post('/api/sso/start', { maxRedirects: 0 }),
+    ];
+    for (const res of start) {
+      expect(res.status()).toBe(303);
+      expect(res.headers().location).toMatch(/\/login\?sso_error=/);
+    }
+    const token = await request.post('/api/oauth/token', { headers: { 'content-type': 'application/json' }, data: 'null' });
+    expect(token.status()).toBeGreaterThanOrEqual(400);
+    expect(token.status()).toBeLessThan(500);
+    const acs = await request.post('/api/oauth/saml', { headers: broken, data: 'garbage', maxRedirects: 0 });
+    expect(acs.status()).toBe(303);
+    expect(acs.headers().location).toMatch(/\/auth\/error\?ref=/);
+    const credentials = await request.post('/api/auth/callback/credentials', { data: { email: 'x', password: 'y' }, maxRedirects: 0 });
+    expect(credentials.status()).toBeLessThan(500);
+  });
+
+  test('SAML metadata within 1,000,000 characters but over 1 MB in bytes gets a plain answer, not a 500', async ({ page, request }) => {
+    const xml = await (await request.get(`${e2eState().kaseyaOneOrigin}/metadata`)).text();
+    const padded = `${xml}<!--${'é'.repeat(990_000 - xml.length)}-->`;
+    expect(padded.length).toBeLessThanOrEqual(1_000_000);
+    expect(Buffer.byteLength(padded)).toBeGreaterThan(1_900_000);
+    await signIn(page, DEMO.globexAdmin);
+    await page.goto('/admin/auth-provision');
+    await page.getByLabel('Used for').selectOption('kaseyaone');
+    await page.getByLabel('Metadata XML').fill(padded);
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    // That IdP belongs to Acme (or another spec holds Globex's slot for a moment): a refusal in words means the action ran.
+    await expect(page.getByTestId('connection-error')).toHaveText(/^(The identity provider's metadata was not accepted: EntityID already exists for different tenant|This organization already has a KaseyaOne connection\. Delete it first to replace it\.)$/);
+    await page.getByLabel('Metadata XML').fill(`${'x'.repeat(1_000_001)}`);
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    await expect(page.getByText('The metadata file is too large (1,000,000 characters at most).')).toBeVisible();
+  });
+});

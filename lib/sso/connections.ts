@@ -44,8 +44,6 @@ export async function createSamlConnection(organizationId: string, raw: unknown)
   const parsed = samlConnectionSchema.safeParse(raw);
   if (!parsed.success) return invalid(parsed.error);
   const { kind: k, metadataXml, metadataUrl } = parsed.data;
-  const taken = await existing(organizationId, k);
-  if (taken) return taken;
   let rawMetadata = metadataXml ?? '';
   if (metadataUrl) {
     // We fetch through the outbound guard and hand Jackson the text: its own fetch (axios) follows redirects to any address.
@@ -53,6 +51,8 @@ export async function createSamlConnection(organizationId: string, raw: unknown)
     if (!fetched.ok) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { metadataUrl: fetched.error } };
     rawMetadata = fetched.xml;
   }
+  const taken = await existing(organizationId, k);
+  if (taken) return taken;
   try {
     const { connectionAPIController } = await getJackson();
     const record = await connectionAPIController.createSAMLConnection({
@@ -110,10 +110,10 @@ export async function createOidcConnection(organizationId: string, raw: unknown)
   const parsed = oidcConnectionSchema.safeParse(raw);
   if (!parsed.success) return invalid(parsed.error);
   const { kind: k, discoveryUrl, clientId, clientSecret } = parsed.data;
-  const taken = await existing(organizationId, k);
-  if (taken) return taken;
   const refused = await checkDiscovery(discoveryUrl);
   if (refused) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { discoveryUrl: refused } };
+  const taken = await existing(organizationId, k);
+  if (taken) return taken;
   try {
     const { connectionAPIController } = await getJackson();
     const record = await connectionAPIController.createOIDCConnection({

@@ -3,14 +3,19 @@ import { formPostCsp, newNonce } from '@/lib/security/headers';
 
 // Small helpers for the route handlers that host Jackson.
 
-export async function formOrQuery(req: Request): Promise<Record<string, string>> {
+/**
+ * The request's parameters: query string, then a form or JSON body. A body that cannot be
+ * read (broken multipart, JSON that is not an object) adds nothing, so the handler answers
+ * "missing parameter" instead of failing.
+ */
+export async function formOrQuery(req: Request, opts: { query?: boolean } = {}): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  new URL(req.url).searchParams.forEach((v, k) => (out[k] = v));
+  if (opts.query !== false) new URL(req.url).searchParams.forEach((v, k) => (out[k] = v));
   if (req.method === 'POST') {
     const type = req.headers.get('content-type') ?? '';
     if (type.includes('application/json')) {
-      const body = (await req.json().catch(() => ({}))) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+      const body: unknown = await req.json().catch(() => null);
+      if (body && typeof body === 'object' && !Array.isArray(body)) for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
     } else {
       const form = await req.formData().catch(() => null);
       form?.forEach((v, k) => {
