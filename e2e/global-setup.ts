@@ -31,11 +31,11 @@ export default async function globalSetup() {
   const cli = ssoCli;
   fs.writeFileSync(path.join(dataDir, 'idp-sso.xml'), sso.metadataXml);
   fs.writeFileSync(path.join(dataDir, 'idp-k1.xml'), kaseyaOne.metadataXml);
-  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
-  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
-  cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
+  await cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
+  await cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
+  await cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
 
-  const acmeConnectionIds = (JSON.parse(cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
+  const acmeConnectionIds = (JSON.parse(await cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   // Initrode: an organization of its own for the organization-level denials, whose
@@ -43,7 +43,7 @@ export default async function globalSetup() {
   await sql`insert into organizations (slug, name, kaseyaone_org_id, verified_domains) values ('initrode', 'Initrode', 'k1-partner-initrode', '{initrode.example}')`;
   await sql`insert into provisioning_settings (organization_id, kaseyaone_login_enabled) select id, true from organizations where slug = 'initrode'`;
   fs.writeFileSync(path.join(dataDir, 'idp-initrode.xml'), initrode.metadataXml);
-  cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
+  await cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
   try {
     const id = async (table: string, org: string, name: string) =>
       (await sql.unsafe(`select t.id from ${table} t join organizations o on o.id = t.organization_id where o.slug = $1 and t.name = $2`, [org, name]))[0]!.id as string;

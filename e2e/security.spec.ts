@@ -71,7 +71,7 @@ test.describe('SSRF: tenant-supplied URLs', () => {
     const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
     try {
       await sql`insert into organizations (slug, name, verified_domains) values (${slug}, 'Hooli', ${[`${slug}.example`]})`;
-      ssoCli('add', '--org', slug, '--oidc-discovery', `${issuer}/.well-known/openid-configuration`, '--client-id', 'hooli', '--client-secret', 'hooli-secret');
+      await ssoCli('add', '--org', slug, '--oidc-discovery', `${issuer}/.well-known/openid-configuration`, '--client-id', 'hooli', '--client-secret', 'hooli-secret');
       // After it was accepted, the IdP's discovery document points its token endpoint inside.
       tokenEndpoint = `http://127.0.0.1:${canary.port}/token`;
 
