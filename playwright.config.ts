@@ -6,12 +6,23 @@ import { defineConfig, devices } from '@playwright/test';
 
 // The app runs built, on a throwaway embedded database; workers inherit the same folder.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ap-e2e-'));
+const freePort = () => execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
 // A free port per run, so a developer's app or a parallel run never collides with it.
-process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
+process.env.E2E_PORT ??= freePort();
 const port = Number(process.env.E2E_PORT);
 // The fake Microsoft identity platform + Graph (started by global setup) listens here; the app is pointed at it.
-process.env.E2E_GRAPH_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: 'utf8' }).trim();
+process.env.E2E_GRAPH_PORT ??= freePort();
 const graphUrl = `http://127.0.0.1:${process.env.E2E_GRAPH_PORT}`;
+// The test IdPs listen on loopback over http, which the outbound guard refuses unless the
+// operator allowlists the origin: their ports are chosen here so exactly they are allowed.
+process.env.E2E_IDP_PORTS ??= JSON.stringify({ sso: freePort(), kaseyaOne: freePort(), initrode: freePort(), oidc: freePort(), spare: freePort(), hostile: freePort() });
+const idpPorts = JSON.parse(process.env.E2E_IDP_PORTS) as Record<'sso' | 'kaseyaOne' | 'initrode' | 'oidc' | 'spare' | 'hostile', string>;
+process.env.E2E_ALLOWED_ORIGINS ??= [
+  ...[idpPorts.sso, idpPorts.kaseyaOne, idpPorts.initrode, idpPorts.spare].map((p) => `http://127.0.0.1:${p}`),
+  `http://localhost:${idpPorts.oidc}`,
+  // An IdP that turns hostile after it was connected (e2e/security.spec.ts).
+  `http://localhost:${idpPorts.hostile}`,
+].join(',');
 
 /** PLAYWRIGHT_CHROMIUM_EXECUTABLE, else Debian's chromium, else Playwright's own browser. */
 function chromiumExecutable(): string | undefined {
@@ -65,6 +76,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       AZURE_LOGIN_URL: graphUrl,
       AZURE_GRAPH_URL: graphUrl,
+      OUTBOUND_ALLOWED_ORIGINS: process.env.E2E_ALLOWED_ORIGINS,
     },
   },
 });

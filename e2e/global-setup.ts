@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { startFakeGraph } from './graph/fake-graph';
 import { startOidcProvider } from './idp/oidc-provider';
 import { startSamlIdp } from './idp/saml-idp';
+import { ssoCli } from './helpers';
 
 // Runs after the app is up (Playwright starts webServer first). Starts the identity
 // providers as real HTTP servers on 127.0.0.1 (another origin than the app on
@@ -18,26 +18,24 @@ export default async function globalSetup() {
   const appUrl = `http://localhost:${process.env.E2E_PORT!}`;
   const { url: databaseUrl } = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { url: string };
 
-  const sso = await startSamlIdp();
-  const kaseyaOne = await startSamlIdp();
-  const initrode = await startSamlIdp();
-  const oidc = await startOidcProvider();
+  // On the ports playwright.config.ts allowlisted for the app's outbound guard.
+  const ports = JSON.parse(process.env.E2E_IDP_PORTS!) as Record<'sso' | 'kaseyaOne' | 'initrode' | 'oidc', string>;
+  const sso = await startSamlIdp({ port: Number(ports.sso) });
+  const kaseyaOne = await startSamlIdp({ port: Number(ports.kaseyaOne) });
+  const initrode = await startSamlIdp({ port: Number(ports.initrode) });
+  const oidc = await startOidcProvider({ port: Number(ports.oidc) });
   // The app was started with AZURE_LOGIN_URL/AZURE_GRAPH_URL pointing at this port (playwright.config.ts).
   const graph = await startFakeGraph({ port: Number(process.env.E2E_GRAPH_PORT) });
   oidc.addClient({ client_id: 'globex-app', client_secret: 'globex-app-secret', redirect_uris: [`${appUrl}/api/oauth/oidc`] });
 
-  const cli = (...args: string[]) =>
-    execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/sso.ts', ...args], {
-      env: { ...process.env, APP_DATA_DIR: dataDir, PORT: process.env.E2E_PORT!, DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '' },
-      encoding: 'utf8',
-    });
+  const cli = ssoCli;
   fs.writeFileSync(path.join(dataDir, 'idp-sso.xml'), sso.metadataXml);
   fs.writeFileSync(path.join(dataDir, 'idp-k1.xml'), kaseyaOne.metadataXml);
-  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
-  cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
-  cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
+  await cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-sso.xml'));
+  await cli('add', '--org', 'acme', '--metadata', path.join(dataDir, 'idp-k1.xml'), '--kaseyaone');
+  await cli('add', '--org', 'globex', '--oidc-discovery', oidc.discoveryUrl, '--client-id', 'globex-app', '--client-secret', 'globex-app-secret');
 
-  const acmeConnectionIds = (JSON.parse(cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
+  const acmeConnectionIds = (JSON.parse(await cli('list', '--org', 'acme', '--json')) as { connections: { clientId: string }[] }).connections.map((c) => c.clientId);
 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   // Initrode: an organization of its own for the organization-level denials, whose
@@ -45,7 +43,7 @@ export default async function globalSetup() {
   await sql`insert into organizations (slug, name, kaseyaone_org_id, verified_domains) values ('initrode', 'Initrode', 'k1-partner-initrode', '{initrode.example}')`;
   await sql`insert into provisioning_settings (organization_id, kaseyaone_login_enabled) select id, true from organizations where slug = 'initrode'`;
   fs.writeFileSync(path.join(dataDir, 'idp-initrode.xml'), initrode.metadataXml);
-  cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
+  await cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
   try {
     const id = async (table: string, org: string, name: string) =>
       (await sql.unsafe(`select t.id from ${table} t join organizations o on o.id = t.organization_id where o.slug = $1 and t.name = $2`, [org, name]))[0]!.id as string;

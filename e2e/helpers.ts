@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 
 export const DEMO = {
@@ -45,4 +47,16 @@ export async function ssoLogin(page: Page, kind: 'sso' | 'kaseyaone', loginEmail
   await page.getByLabel('Work email').fill(loginEmail);
   await page.getByRole('button', { name: kind === 'sso' ? 'Sign in with SSO' : 'Log in with KaseyaOne' }).click();
   await signInAtSamlIdp(page, user);
+}
+
+/**
+ * The operator's sso CLI against the e2e app's database, as global setup runs it. Not
+ * blocking: the CLI fetches discovery documents from IdPs served by this very process.
+ */
+export async function ssoCli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/sso.ts', ...args], {
+    env: { ...process.env, APP_DATA_DIR: process.env.E2E_DATA_DIR!, PORT: process.env.E2E_PORT!, DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '', OUTBOUND_ALLOWED_ORIGINS: process.env.E2E_ALLOWED_ORIGINS! },
+    encoding: 'utf8',
+  });
+  return stdout;
 }

@@ -39,7 +39,8 @@ test('bad connection input gets field errors and adds nothing; a good one is add
   await page.getByRole('button', { name: 'Add connection' }).click();
   await expect(page.getByTestId('connection-error')).toHaveText("The identity provider's metadata was not accepted: EntityID already exists for different tenant");
 
-  const idp = await startSamlIdp();
+  // The one spare IdP port the app's outbound allowlist names (playwright.config.ts).
+  const idp = await startSamlIdp({ port: Number(JSON.parse(process.env.E2E_IDP_PORTS!).spare) });
   try {
     await page.getByLabel('or Metadata URL').fill(idp.metadataUrl);
     await page.getByRole('button', { name: 'Add connection' }).click();

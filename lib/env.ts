@@ -33,6 +33,17 @@ const schema = z.object({
   SYNC_WORKER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).default('on')),
   /** A sync run with no sign of life (a Graph answer, a committed batch) for this long is stopped and marked failed. */
   AZURE_SYNC_STALL_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(5, 'must be at least 5').max(86_400).default(300)),
+  /**
+   * Origins a tenant-supplied URL (SAML metadata, OIDC discovery and endpoints) may use even
+   * over http or on a private/loopback address: `scheme://host[:port|:*]`, comma-separated.
+   * Empty: https to public addresses only.
+   */
+  OUTBOUND_ALLOWED_ORIGINS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : []),
+    z.array(z.string().regex(/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:(\d{1,5}|\*))?$/i, 'each entry must be scheme://host[:port|:*], e.g. http://127.0.0.1:8080')),
+  ),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For; 0 = ignore the header. */
+  TRUST_PROXY_HOPS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(10).default(0),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'APP_DATA_DIR'> & {

@@ -66,7 +66,7 @@ async function main() {
     } else {
       fail('give --metadata <file|url>, or --oidc-discovery <url> --client-id <id> --client-secret <secret>');
     }
-    if (!result.ok) fail(result.error);
+    if (!result.ok) fail(Object.values(result.fieldErrors ?? {})[0] ?? result.error);
     console.log(values.json ? JSON.stringify(result.connection) : `added ${result.connection.kind} ${result.connection.protocol} connection for ${values.org}: ${result.connection.idp}`);
   } finally {
     await sql.end({ timeout: 2 });

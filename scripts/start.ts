@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '../lib/db/bootstrap';
 import { getEnv, setEnv } from '../lib/env';
+import { CLIENT_IP_HEADER, clientIpOf } from '../lib/net/client-ip';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -51,11 +52,15 @@ async function main() {
   if (!dev) ensureBuild();
   (process.env as Record<string, string>).NODE_ENV = dev ? 'development' : 'production';
   const { default: next } = await import('next');
-  const { PORT: port } = getEnv();
+  const { PORT: port, TRUST_PROXY_HOPS } = getEnv();
   const app = next({ dev, dir: ROOT, hostname: 'localhost', port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  server = http.createServer((req, res) => void handle(req, res));
+  server = http.createServer((req, res) => {
+    // Route handlers cannot see the socket: the throttle reads the client address from here (replacing any sent by the client).
+    req.headers[CLIENT_IP_HEADER] = clientIpOf(req.socket.remoteAddress, req.headers['x-forwarded-for'], TRUST_PROXY_HOPS);
+    void handle(req, res);
+  });
   server.listen(port, () => log(`ready on http://localhost:${port} in ${Date.now() - t0} ms`));
 }
 

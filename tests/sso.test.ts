@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { reloadEnv } from '@/lib/env';
 import { organizations } from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { createOidcConnection, createSamlConnection, deleteConnection, listConnections, spDetails } from '@/lib/sso/connections';
@@ -15,6 +17,8 @@ import { testDb } from './db';
 const { db } = testDb();
 let idp: SamlIdp;
 let oidc: TestOidcProvider;
+let fake: http.Server;
+let fakeOrigin = '';
 const org: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -23,11 +27,25 @@ beforeAll(async () => {
   idp = await startSamlIdp();
   oidc = await startOidcProvider();
   oidc.addClient({ client_id: 'c1', client_secret: 's1', redirect_uris: [spDetails().oidcRedirectUrl] });
+  // A server that answers what a hostile tenant would point us at.
+  fake = http.createServer((req, res) => {
+    if (req.url === '/html') return res.end('<html>login page</html>');
+    if (req.url === '/to-db') return res.writeHead(302, { location: process.env.DATABASE_URL!.replace(/^postgres(ql)?:/, 'http:') }).end();
+    const doc = { issuer: fakeOrigin, authorization_endpoint: `${fakeOrigin}/auth`, token_endpoint: req.url === '/internal-token' ? 'https://10.0.0.7/token' : `${fakeOrigin}/token`, jwks_uri: `${fakeOrigin}/jwks` };
+    res.setHeader('content-type', 'application/json').end(JSON.stringify(doc));
+  });
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+  fakeOrigin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  // The tests' IdPs listen on loopback over http: the operator allowlist lets exactly them through.
+  process.env.OUTBOUND_ALLOWED_ORIGINS = [idp.origin, new URL(oidc.issuer).origin, fakeOrigin].join(',');
+  reloadEnv();
 }, 60_000);
 afterAll(async () => {
   await (await getJackson()).close();
   await idp.close();
   await oidc.close();
+  fake.closeAllConnections();
+  fake.close();
 });
 
 describe('SSO connections', () => {
@@ -51,6 +69,34 @@ describe('SSO connections', () => {
     expect(created).toMatchObject({ ok: true, connection: { kind: 'kaseyaone', idp: idp.entityId } });
     expect((await listConnections(org.globex!)).map((c) => c.kind)).toEqual(['kaseyaone']);
     await deleteConnection(org.globex!, 'kaseyaone');
+  });
+
+  it('a metadata URL on a loopback or private address, or that is not SAML metadata, is refused in plain words', async () => {
+    const dbPort = new URL(process.env.DATABASE_URL!).port;
+    const cases: [string, string][] = [
+      [`http://127.0.0.1:${dbPort}/`, 'The metadata URL could not be fetched: only https URLs are allowed.'],
+      [`https://127.0.0.1:${dbPort}/`, 'The metadata URL could not be fetched: address not allowed.'],
+      [`https://localhost:${dbPort}/`, 'The metadata URL could not be fetched: address not allowed.'],
+      ['https://169.254.169.254/latest/meta-data/', 'The metadata URL could not be fetched: address not allowed.'],
+      ['https://[::ffff:7f00:1]/', 'The metadata URL could not be fetched: address not allowed.'],
+      [`${fakeOrigin}/html`, 'The metadata URL could not be fetched: not SAML metadata.'],
+      [`${fakeOrigin}/to-db`, 'The metadata URL could not be fetched: it redirects too often or to a URL that is not allowed.'],
+    ];
+    for (const [metadataUrl, error] of cases) {
+      expect(await createSamlConnection(org.acme!, { kind: 'sso', metadataUrl })).toEqual({ ok: false, error: 'Check the highlighted fields.', fieldErrors: { metadataUrl: error } });
+    }
+    expect(await listConnections(org.acme!)).toEqual([]);
+  });
+
+  it('an OIDC discovery URL or a discovery document that names an internal endpoint is refused', async () => {
+    const dbPort = new URL(process.env.DATABASE_URL!).port;
+    const refused = await createOidcConnection(org.acme!, { kind: 'sso', discoveryUrl: `http://localhost:${dbPort}/.well-known/openid-configuration`, clientId: 'c', clientSecret: 's' });
+    expect(refused).toMatchObject({ ok: false, fieldErrors: { discoveryUrl: 'The discovery URL could not be fetched: only https URLs are allowed.' } });
+    const internal = await createOidcConnection(org.acme!, { kind: 'sso', discoveryUrl: `${fakeOrigin}/internal-token`, clientId: 'c', clientSecret: 's' });
+    expect(internal).toMatchObject({ ok: false, fieldErrors: { discoveryUrl: "The discovery document's token_endpoint is not allowed: address not allowed." } });
+    const notJson = await createOidcConnection(org.acme!, { kind: 'sso', discoveryUrl: `${fakeOrigin}/html`, clientId: 'c', clientSecret: 's' });
+    expect(notJson).toMatchObject({ ok: false, fieldErrors: { discoveryUrl: 'The discovery URL could not be fetched: not an OpenID Connect discovery document.' } });
+    expect(await listConnections(org.acme!)).toEqual([]);
   });
 
   it.each([

@@ -2,7 +2,9 @@
 
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from '@/lib/auth';
-import { credentialsSchema, safeCallbackUrl } from '@/lib/auth/schemas';
+import { credentialsSchema } from '@/lib/auth/schemas';
+import { signInRefusal } from '@/lib/auth/messages';
+import { safeRedirectPath } from '@/lib/net/redirect';
 import { fieldErrorsOf } from '@/lib/validation';
 
 export type LoginState = {
@@ -11,23 +13,18 @@ export type LoginState = {
   email?: string;
 };
 
-const MESSAGES: Record<string, string> = {
-  invalid: 'The email or password is incorrect.',
-  inactive: 'This account is inactive. Ask your administrator to reactivate it.',
-};
-
 export async function signInWithPassword(_prev: LoginState, form: FormData): Promise<LoginState> {
   const parsed = credentialsSchema.safeParse({ email: form.get('email'), password: form.get('password') });
   const email = String(form.get('email') ?? '');
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), email };
   try {
-    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackUrl(form.get('callbackUrl')) });
+    await signIn('credentials', { ...parsed.data, redirectTo: safeRedirectPath(form.get('callbackUrl')) });
     return {};
   } catch (err) {
     // A successful sign-in throws Next's redirect, which must propagate.
     if (!(err instanceof AuthError)) throw err;
     const code = err instanceof CredentialsSignin ? err.code : undefined;
-    return { error: MESSAGES[code ?? ''] ?? 'Sign-in failed. Please try again.', email };
+    return { error: signInRefusal(code), email };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getViewer } from '@/lib/auth/viewer';
-import { safeCallbackUrl } from '@/lib/auth/schemas';
+import { signInRefusal } from '@/lib/auth/messages';
+import { safeRedirectPath } from '@/lib/net/redirect';
 import { LoginForm } from './login-form';
 import { SsoForm } from './sso-form';
 
@@ -17,10 +18,12 @@ export const dynamic = 'force-dynamic';
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await getViewer()) redirect(callbackUrl);
   const key = typeof params.sso_error === 'string' ? params.sso_error : typeof params.error === 'string' && params.error !== 'CredentialsSignin' ? params.error : undefined;
-  const notice = key ? (NOTICES[key] ?? NOTICES.AccessDenied) : null;
+  // next-auth's credentials callback (scripts, plain form posts) lands here with its refusal code.
+  const refusal = params.error === 'CredentialsSignin' && typeof params.code === 'string' ? signInRefusal(params.code) : null;
+  const notice = key ? (NOTICES[key] ?? NOTICES.AccessDenied) : refusal;
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

@@ -3,10 +3,13 @@ import BoxyHQSAML from 'next-auth/providers/boxyhq-saml';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/lib/db/client';
 import { getEnv, requireSecrets } from '@/lib/env';
+import { clientIp } from '@/lib/net/client-ip';
+import { safeRedirectUrl } from '@/lib/net/redirect';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
 import { jacksonFetch } from '@/lib/sso/in-process-fetch';
 import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
 import { authenticateLocal } from './local';
+import { checkThrottle, recordFailure, recordSuccess } from './throttle';
 import { credentialsSchema } from './schemas';
 
 class InvalidCredentials extends CredentialsSignin {
@@ -14,6 +17,13 @@ class InvalidCredentials extends CredentialsSignin {
 }
 class InactiveAccount extends CredentialsSignin {
   code = 'inactive';
+}
+/** Too many wrong passwords for this account or from this address: `throttled:<seconds to wait>`. */
+class Throttled extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `throttled:${retryAfterSeconds}`;
+  }
 }
 /** An IdP-initiated login the provisioning decision refused: `denied:<reason>:<event id>`. */
 class SsoDenied extends CredentialsSignin {
@@ -75,17 +85,31 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
       Credentials({
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(raw) {
+        // Both the login form's server action and POST /api/auth/callback/credentials land here.
+        async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new InvalidCredentials();
-          const result = await authenticateLocal(getDb(), parsed.data.email, parsed.data.password);
-          if (!result.ok) throw result.code === 'inactive' ? new InactiveAccount() : new InvalidCredentials();
+          const db = getDb();
+          const attempt = { account: parsed.data.email, ip: clientIp(request.headers) };
+          const verdict = await checkThrottle(db, 'password', attempt);
+          if (!verdict.ok) throw new Throttled(verdict.retryAfterSeconds);
+          const result = await authenticateLocal(db, parsed.data.email, parsed.data.password);
+          if (!result.ok && result.code === 'invalid') {
+            const after = await recordFailure(db, 'password', attempt);
+            throw after.ok ? new InvalidCredentials() : new Throttled(after.retryAfterSeconds);
+          }
+          await recordSuccess(db, 'password', attempt);
+          if (!result.ok) throw new InactiveAccount();
           const p = result.person;
           return { id: p.id, email: p.email, name: p.name, organizationId: p.organizationId, isAdmin: p.isAdmin };
         },
       }),
     ],
     callbacks: {
+      /** Every post-sign-in/sign-out destination next-auth takes from a request passes the one redirect gate. */
+      redirect({ url }) {
+        return safeRedirectUrl(url, env.appUrl);
+      },
       /** SSO logins go through the provisioning decision; a denial lands on its own page. */
       async signIn({ user, account, profile }) {
         if (account?.provider !== 'boxyhq-saml') return true;

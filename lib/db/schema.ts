@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   date,
   index,
@@ -12,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
 } from 'drizzle-orm/pg-core';
 
 // One table for employees and client-portal contacts (`people.type`): email is unique
@@ -391,3 +393,14 @@ export const azureSyncRuns = pgTable(
   },
   (t) => [index('azure_sync_runs_conn_started_idx').on(t.connectionId, t.startedAt)],
 );
+
+/**
+ * Failed-attempt counters and locks for passwords and codes (lib/auth/throttle.ts), in the
+ * shape rate-limiter-flexible's RateLimiterPostgres reads and writes, so every app instance
+ * shares them. Keys are hashed; `expire` is epoch milliseconds.
+ */
+export const authThrottle = pgTable('auth_throttle', {
+  key: varchar('key', { length: 255 }).primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+});

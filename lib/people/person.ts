@@ -1,10 +1,11 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/errors';
 import * as s from '@/lib/db/schema';
 import { aOrAn } from '@/lib/settings/schemas';
 import { invalidInput } from '@/lib/validation';
+import { EMAIL_UNAVAILABLE, emailRefusal } from './email';
 import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
 
 /** Fields an admin can lock: SSO logins and directory sync then leave them alone. */
@@ -102,7 +103,6 @@ const LOOKUP_TABLES = {
 } as const satisfies Record<PersonLookupField, unknown>;
 
 const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone'] as const;
-const EMAIL_TAKEN = 'Another person already uses this email address.';
 
 export type PersonEditResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string>; notFound?: boolean };
 
@@ -132,11 +132,8 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
         if (!found) fieldErrors[field] = `Choose ${aOrAn(PERSON_LOOKUP_FIELDS[field])} of your organization.`;
       }
       if (input.email.toLowerCase() !== p.email.toLowerCase()) {
-        const [taken] = await tx
-          .select({ id: s.people.id })
-          .from(s.people)
-          .where(and(sql`lower(${s.people.email}) = lower(${input.email})`, ne(s.people.id, p.id)));
-        if (taken) fieldErrors.email = EMAIL_TAKEN;
+        const refusal = await emailRefusal(tx, organizationId, input.email, p.id);
+        if (refusal) fieldErrors.email = refusal;
       }
       if (p.id === actorPersonId && current.rootId !== p.id && input.securityRoleId !== p.securityRoleId && !fieldErrors.securityRoleId) {
         const [role] = await tx.select({ isAdmin: s.securityRoles.isAdmin }).from(s.securityRoles).where(and(eq(s.securityRoles.organizationId, organizationId), eq(s.securityRoles.id, input.securityRoleId)));
@@ -163,8 +160,8 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
       return { ok: true, changed } as PersonEditResult;
     });
   } catch (err) {
-    // Two admins giving two people one address at the same moment: the unique index decides.
-    if (isUniqueViolation(err, 'people_email_lower_uq')) return refuse({ email: EMAIL_TAKEN });
+    // Two people given one address at the same moment: the unique index decides, and whose it is stays unsaid.
+    if (isUniqueViolation(err, 'people_email_lower_uq')) return refuse({ email: EMAIL_UNAVAILABLE });
     throw err;
   }
 }

@@ -54,6 +54,10 @@ export const REASONS = {
     title: 'Your new email address is already used by another account',
     action: 'Ask your administrator to merge or correct the two accounts.',
   },
+  too_many_attempts: {
+    title: 'Too many failed sign-in attempts',
+    action: 'Wait until the time shown, then try again. If you forgot your password, ask your administrator.',
+  },
 } as const satisfies Record<string, { title: string; action: string }>;
 
 export type ReasonCode = keyof typeof REASONS;

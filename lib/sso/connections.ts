@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { getEnv } from '@/lib/env';
+import { checkUrl, describeOutboundError, fetchGuarded, OutboundError, resolveAllowed } from '@/lib/net/outbound';
 import { fieldErrorsOf } from '@/lib/validation';
 import { getJackson, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
-import { connectionKind, oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from './schemas';
+import { connectionKind, isSamlMetadata, MAX_METADATA_CHARS, oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from './schemas';
 
 export { oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary };
 
@@ -43,6 +44,13 @@ export async function createSamlConnection(organizationId: string, raw: unknown)
   const parsed = samlConnectionSchema.safeParse(raw);
   if (!parsed.success) return invalid(parsed.error);
   const { kind: k, metadataXml, metadataUrl } = parsed.data;
+  let rawMetadata = metadataXml ?? '';
+  if (metadataUrl) {
+    // We fetch through the outbound guard and hand Jackson the text: its own fetch (axios) follows redirects to any address.
+    const fetched = await fetchMetadata(metadataUrl);
+    if (!fetched.ok) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { metadataUrl: fetched.error } };
+    rawMetadata = fetched.xml;
+  }
   const taken = await existing(organizationId, k);
   if (taken) return taken;
   try {
@@ -51,19 +59,59 @@ export async function createSamlConnection(organizationId: string, raw: unknown)
       tenant: organizationId,
       product: SSO_PRODUCTS[k],
       ...redirects(),
-      ...(metadataXml ? { rawMetadata: metadataXml } : { rawMetadata: '', metadataUrl: metadataUrl! }),
+      rawMetadata,
       name: k === 'kaseyaone' ? 'KaseyaOne' : 'SSO',
     } as Parameters<typeof connectionAPIController.createSAMLConnection>[0]);
     return { ok: true, connection: summarize(k, record) };
   } catch (err) {
-    return { ok: false, error: `The identity provider's metadata was not accepted: ${messageOf(err)}` };
+    return { ok: false, error: `The identity provider's metadata was not accepted: ${jacksonMessage(err, 'it could not be read as SAML metadata with a signing certificate and a sign-on URL.')}` };
   }
+}
+
+async function fetchMetadata(url: string): Promise<{ ok: true; xml: string } | { ok: false; error: string }> {
+  try {
+    const { text } = await fetchGuarded(url, { accept: 'application/samlmetadata+xml, application/xml, text/xml' });
+    if (text.length > MAX_METADATA_CHARS || !isSamlMetadata(text)) return { ok: false, error: 'The metadata URL could not be fetched: not SAML metadata.' };
+    return { ok: true, xml: text };
+  } catch (err) {
+    return { ok: false, error: describeOutboundError('metadata URL', err) };
+  }
+}
+
+/**
+ * The discovery document, fetched through the guard, must name its endpoints on URLs the
+ * guard allows; Jackson's OIDC client later fetches them through the guarded global agents.
+ */
+async function checkDiscovery(url: string): Promise<string | null> {
+  let doc: Record<string, unknown>;
+  try {
+    const { text } = await fetchGuarded(url, { accept: 'application/json', maxBytes: 200_000 });
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    return err instanceof OutboundError ? describeOutboundError('discovery URL', err) : 'The discovery URL could not be fetched: not an OpenID Connect discovery document.';
+  }
+  const required = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'];
+  if (!doc || typeof doc !== 'object' || required.some((key) => typeof doc[key] !== 'string')) {
+    return 'The discovery URL could not be fetched: not an OpenID Connect discovery document.';
+  }
+  for (const key of ['token_endpoint', 'jwks_uri', 'userinfo_endpoint']) {
+    if (typeof doc[key] !== 'string') continue;
+    try {
+      const endpoint = checkUrl(doc[key] as string);
+      await resolveAllowed(endpoint.protocol, endpoint.hostname, endpoint.port);
+    } catch (err) {
+      return `The discovery document's ${key} is not allowed: ${describeOutboundError('endpoint', err).replace(/^The endpoint could not be fetched: /, '')}`;
+    }
+  }
+  return null;
 }
 
 export async function createOidcConnection(organizationId: string, raw: unknown): Promise<ConnectionResult> {
   const parsed = oidcConnectionSchema.safeParse(raw);
   if (!parsed.success) return invalid(parsed.error);
   const { kind: k, discoveryUrl, clientId, clientSecret } = parsed.data;
+  const refused = await checkDiscovery(discoveryUrl);
+  if (refused) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { discoveryUrl: refused } };
   const taken = await existing(organizationId, k);
   if (taken) return taken;
   try {
@@ -79,7 +127,7 @@ export async function createOidcConnection(organizationId: string, raw: unknown)
     });
     return { ok: true, connection: summarize(k, record) };
   } catch (err) {
-    return { ok: false, error: `The OIDC provider was not accepted: ${messageOf(err)}` };
+    return { ok: false, error: `The OIDC provider was not accepted: ${jacksonMessage(err, 'check the discovery URL, client ID and secret.')}` };
   }
 }
 
@@ -112,7 +160,10 @@ function invalid(error: z.ZodError): ConnectionResult {
   return { ok: false, error: Object.values(fieldErrors)[0] ?? 'Invalid input.', fieldErrors };
 }
 
-function messageOf(err: unknown): string {
-  const m = (err as { message?: string })?.message ?? 'unknown error';
-  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+/** Jackson's own validation sentences are meant for admins; anything else (a parser's text) is not shown. */
+function jacksonMessage(err: unknown, otherwise: string): string {
+  const e = err as { name?: string; message?: string; statusCode?: number };
+  if (e?.name === 'JacksonError' && e.message) return e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message;
+  console.warn('[sso] connection refused by Jackson:', e?.message ?? err);
+  return otherwise;
 }

@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { formPostCsp, newNonce } from '@/lib/security/headers';
 
 // Small helpers for the route handlers that host Jackson.
 
-export async function formOrQuery(req: Request): Promise<Record<string, string>> {
+/**
+ * The request's parameters: query string, then a form or JSON body. A body that cannot be
+ * read (broken multipart, JSON that is not an object) adds nothing, so the handler answers
+ * "missing parameter" instead of failing.
+ */
+export async function formOrQuery(req: Request, opts: { query?: boolean } = {}): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  new URL(req.url).searchParams.forEach((v, k) => (out[k] = v));
+  if (opts.query !== false) new URL(req.url).searchParams.forEach((v, k) => (out[k] = v));
   if (req.method === 'POST') {
     const type = req.headers.get('content-type') ?? '';
     if (type.includes('application/json')) {
-      const body = (await req.json().catch(() => ({}))) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+      const body: unknown = await req.json().catch(() => null);
+      if (body && typeof body === 'object' && !Array.isArray(body)) for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
     } else {
       const form = await req.formData().catch(() => null);
       form?.forEach((v, k) => {
@@ -20,8 +26,17 @@ export async function formOrQuery(req: Request): Promise<Record<string, string>>
   return out;
 }
 
-export function html(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+/**
+ * Jackson's auto-posting form (SAML POST binding, form_post) under a CSP of its own: its
+ * inline onload handler and script become one script carrying this response's nonce.
+ * Should Jackson's markup change, the form still shows its Continue button.
+ */
+export function postFormPage(body: string): Response {
+  const nonce = newNonce();
+  const page = body
+    .replace('<body onload="document.forms[0].submit()">', '<body>')
+    .replace('<script>document.forms[0].style.display="none";</script>', `<script nonce="${nonce}">document.forms[0].style.display="none";document.forms[0].submit();</script>`);
+  return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': formPostCsp(nonce) } });
 }
 
 export function redirect(url: string, status = 302): Response {

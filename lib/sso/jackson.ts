@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { controllers, type SAMLJackson } from '@boxyhq/saml-jackson';
 import { getEnv, requireDatabaseUrl, requireSecrets } from '@/lib/env';
+import { installNodeAgentGuard } from '@/lib/net/outbound';
 
 // SAML Jackson hosted in this process: one instance, Postgres engine, its tables in
 // the `jackson` schema of our database. The app is both Jackson's OAuth client (via
@@ -57,6 +58,8 @@ export function getJackson(): Promise<SAMLJackson> {
 }
 
 async function start(): Promise<SAMLJackson> {
+  // Jackson's OIDC client fetches discovery, token and JWKS URLs over Node's global agents.
+  installNodeAgentGuard();
   const env = getEnv();
   const secrets = jacksonSecrets();
   let timer: NodeJS.Timeout | undefined;

@@ -5,14 +5,18 @@ import { z } from 'zod';
 export const connectionKind = z.enum(['sso', 'kaseyaone']);
 const kind = connectionKind;
 
+/** The documented limit for metadata, pasted or fetched. */
+export const MAX_METADATA_CHARS = 1_000_000;
+export const isSamlMetadata = (xml: string) => /<([\w-]+:)?EntityDescriptor[\s>]/.test(xml);
+
 export const samlConnectionSchema = z
   .object({
     kind,
     metadataXml: z
       .string()
       .trim()
-      .max(1_000_000, 'The metadata file is too large (1 MB at most).')
-      .refine((x) => x === '' || /<([\w-]+:)?EntityDescriptor[\s>]/.test(x), 'This is not SAML metadata: no EntityDescriptor element.')
+      .max(MAX_METADATA_CHARS, 'The metadata file is too large (1,000,000 characters at most).')
+      .refine((x) => x === '' || isSamlMetadata(x), 'This is not SAML metadata: no EntityDescriptor element.')
       .optional(),
     metadataUrl: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL.' }).optional()),
   })

@@ -1,6 +1,6 @@
 import { getEnv } from '@/lib/env';
 import { getJackson } from '@/lib/sso/jackson';
-import { formOrQuery, html, redirect, ssoFailure } from '@/lib/sso/http';
+import { formOrQuery, postFormPage, redirect, ssoFailure } from '@/lib/sso/http';
 import type { OAuthReq } from '@boxyhq/saml-jackson';
 
 export const runtime = 'nodejs';
@@ -14,7 +14,7 @@ async function handle(req: Request) {
     const { oauthController } = await getJackson();
     const res = await oauthController.authorize(params as unknown as OAuthReq);
     if (res.redirect_url) return redirect(res.redirect_url);
-    if (res.authorize_form) return html(res.authorize_form);
+    if (res.authorize_form) return postFormPage(res.authorize_form);
     throw new Error(res.error ?? 'authorize returned nothing');
   } catch (err) {
     return ssoFailure('authorize', err, getEnv().appUrl);

@@ -1,6 +1,6 @@
 import { getEnv } from '@/lib/env';
 import { getJackson } from '@/lib/sso/jackson';
-import { followJackson, formOrQuery, html, ssoFailure } from '@/lib/sso/http';
+import { followJackson, formOrQuery, postFormPage, ssoFailure } from '@/lib/sso/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export async function GET(req: Request) {
     const { oauthController } = await getJackson();
     const res = await oauthController.oidcAuthzResponse(await formOrQuery(req));
     if (res.redirect_url) return followJackson(res.redirect_url);
-    if (res.response_form) return html(res.response_form);
+    if (res.response_form) return postFormPage(res.response_form);
     throw new Error(res.error ?? 'oidcAuthzResponse returned nothing');
   } catch (err) {
     return ssoFailure('oidc-callback', err, getEnv().appUrl);

@@ -2,7 +2,7 @@ import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
 import { claimAssertions } from '@/lib/sso/replay';
 import { getJackson } from '@/lib/sso/jackson';
-import { followJackson, formOrQuery, html, ssoFailure } from '@/lib/sso/http';
+import { followJackson, formOrQuery, postFormPage, ssoFailure } from '@/lib/sso/http';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -18,8 +18,8 @@ export async function POST(req: Request) {
     const { oauthController } = await getJackson();
     const res = await oauthController.samlResponse({ SAMLResponse, RelayState, idp_hint });
     if (res.redirect_url) return followJackson(res.redirect_url, 303);
-    if (res.response_form) return html(res.response_form);
-    if (res.app_select_form) return html(res.app_select_form);
+    if (res.response_form) return postFormPage(res.response_form);
+    if (res.app_select_form) return postFormPage(res.app_select_form);
     throw new Error(res.error ?? 'samlResponse returned nothing');
   } catch (err) {
     return ssoFailure('acs', err, getEnv().appUrl);

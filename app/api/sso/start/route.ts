@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { signIn } from '@/lib/auth';
 import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
-import { redirect } from '@/lib/sso/http';
+import { formOrQuery, redirect } from '@/lib/sso/http';
 import { getJackson, SSO_PRODUCTS } from '@/lib/sso/jackson';
 import { organizationForEmail } from '@/lib/sso/organizations';
 import { organizations } from '@/lib/db/schema';
@@ -24,8 +24,8 @@ const startSchema = z.object({
  * POST, not a server action, so the browser really follows the redirect to the IdP.
  */
 export async function POST(req: Request) {
-  const form = Object.fromEntries((await req.formData()).entries());
-  const parsed = startSchema.safeParse(form);
+  // Any body shape (JSON, broken multipart, none) is read without throwing; what is missing is refused below.
+  const parsed = startSchema.safeParse(await formOrQuery(req, { query: false }));
   const back = (error: string) => redirect(`${getEnv().appUrl}/login?sso_error=${error}`, 303);
   if (!parsed.success || (!parsed.data.email && !parsed.data.org)) return back('email');
   const db = getDb();
