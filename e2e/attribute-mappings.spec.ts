@@ -12,7 +12,11 @@ test('Attribute mapping: a claim fills Department, the default covers a missing 
 
   await add.getByLabel('Assertion attribute').fill('http://schemas.example.com/claims/office-department');
   await add.getByLabel('Person field').selectOption({ label: 'Department' });
-  await add.getByLabel('Default value').fill('Billing');
+  await add.getByLabel('Default value').fill('Nowhere');
+  await add.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(add.getByText('"Nowhere" is not a Department of your organization: choose an existing one or leave it empty.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Attribute mappings' })).toHaveCount(0);
+  await add.getByLabel('Default value').fill('billing');
   await add.getByRole('button', { name: 'Save mapping' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Attribute mapping saved.' })).toBeVisible();
   const table = page.getByRole('table', { name: 'Attribute mappings' });

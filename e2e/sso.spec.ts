@@ -200,7 +200,13 @@ test.describe('SSO JIT Provisioning', () => {
 
     await admin.reload();
     await expect(admin.getByLabel('Person events')).toContainText('person updated');
+    // Deactivate asks first, like delete: Cancel changes nothing.
     await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('button', { name: 'Cancel' }).click();
+    await expect(admin.getByRole('button', { name: 'Confirm deactivate' })).toHaveCount(0);
+    expect(await personRow(email)).toMatchObject({ status: 'active' });
+    await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('button', { name: 'Confirm deactivate' }).click();
     await expect(admin.getByRole('status').filter({ hasText: 'Person deactivated.' })).toBeVisible();
     await admin.close();
 

@@ -72,6 +72,17 @@ describe('applying login decisions', () => {
     expect((await event(second.eventId)).diff).toEqual({ lastName: { before: 'Okafor', after: 'Okafor-Bell' } });
   });
 
+  it('a login with the email in capitals as the subject id finds the same identity: one external id, not two', async () => {
+    const email = unique('casey');
+    await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Technicians'] }) });
+    const upper = email.toUpperCase();
+    const again = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: upper, email: upper, groups: ['Technicians'] }) });
+    expect(again).toMatchObject({ outcome: 'allow' });
+    const person = await personByEmail(email);
+    const links = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, person!.id));
+    expect(links.map((l) => l.externalId)).toEqual([email]);
+  });
+
   it('a denied login writes its event and creates nothing', async () => {
     const email = unique('nobody');
     const res = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Sales'] }) });

@@ -449,4 +449,9 @@ describe('identity normalization', () => {
   it('with no subject id, the lower-cased email identifies the user', () => {
     expect(normalizeIdentity('sso', 'c', { email: 'Bob@X.example' }).externalId).toBe('bob@x.example');
   });
+
+  it('an email-shaped subject id compares case-insensitively; an opaque one keeps its case', () => {
+    expect(normalizeIdentity('sso', 'c', { id: 'Bob@X.example', email: 'Bob@X.example' }).externalId).toBe('bob@x.example');
+    expect(normalizeIdentity('sso', 'c', { id: '00u1AbC', email: 'Bob@X.example' }).externalId).toBe('00u1AbC');
+  });
 });

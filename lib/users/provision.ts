@@ -221,7 +221,8 @@ export function existing(p: typeof s.people.$inferSelect): ExistingPerson {
   };
 }
 
-const LOOKUP_TABLES = {
+/** Each lookup's table, by the lookup names attribute mappings resolve in. */
+export const LOOKUP_TABLES = {
   departments: s.departments,
   locations: s.locations,
   jobTitles: s.jobTitles,
