@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { openDb } from '@/lib/db/client';
 import { seedDemo } from '@/lib/db/seed';
-import { getEnv } from '@/lib/env';
+import { getEnv, reloadEnv } from '@/lib/env';
 import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
 import { previewLogin, provisionLogin } from '@/lib/users/provision';
 import { testDb } from './db';
@@ -81,6 +81,21 @@ describe('applying login decisions', () => {
     const person = await personByEmail(email);
     const links = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, person!.id));
     expect(links.map((l) => l.externalId)).toEqual([email]);
+  });
+
+  it('KASEYAONE_PRODUCT_IDS decides which products claim gets in, case-insensitively', async () => {
+    const email = unique('product');
+    process.env.KASEYAONE_PRODUCT_IDS = 'bms';
+    reloadEnv();
+    try {
+      const psa = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, products: ['psa'] }) });
+      expect(psa).toMatchObject({ outcome: 'deny', reason: 'no_product_access' });
+      const bms = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, products: ['BMS'] }) });
+      expect(bms).toMatchObject({ outcome: 'allow', action: 'create' });
+    } finally {
+      delete process.env.KASEYAONE_PRODUCT_IDS;
+      reloadEnv();
+    }
   });
 
   it('a denied login writes its event and creates nothing', async () => {

@@ -38,8 +38,9 @@ export function decideLogin(input: LoginInput): Decision {
     if (!org.kaseyaOneOrgId || id.partnerOrgId !== org.kaseyaOneOrgId) {
       return deny('other_org', `The login is for KaseyaOne organization ${id.partnerOrgId ?? '(none)'}, not ${org.kaseyaOneOrgId ?? '(none set)'}.`);
     }
-    if (id.products !== null && !id.products.some((p) => p.toLowerCase() === org.productId.toLowerCase())) {
-      return deny('no_product_access', `The products claim (${id.products.join(', ') || 'empty'}) does not include ${org.productId}.`);
+    // No claim at all is not a denial; an empty or foreign one is.
+    if (id.products !== null && !id.products.some((p) => org.productIds.includes(p.toLowerCase()))) {
+      return deny('no_product_access', `The products claim (${id.products.join(', ') || 'empty'}) does not include ${org.productIds.join(' or ')}.`);
     }
   }
 

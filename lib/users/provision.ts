@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
+import { getEnv } from '@/lib/env';
 import { decideLogin } from '@/lib/provisioning/decide';
 import type { ReasonCode } from '@/lib/provisioning/reasons';
 import {
@@ -14,9 +15,6 @@ import {
   type MappableField,
   type OrgContext,
 } from '@/lib/provisioning/types';
-
-/** This product's id in KaseyaOne's products claim. */
-export const PRODUCT_ID = 'psa';
 
 export type LoginResult =
   | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string }
@@ -139,7 +137,7 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
     contractEndsOn: org.org.contractEndsOn,
     kaseyaOneOrgId: org.org.kaseyaOneOrgId,
     rootPersonId: org.org.rootPersonId,
-    productId: PRODUCT_ID,
+    productIds: getEnv().KASEYAONE_PRODUCT_IDS,
     autoCreatedCount: 0,
     settings: {
       method: st?.method ?? 'none',
