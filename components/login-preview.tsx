@@ -72,7 +72,7 @@ export function LoginPreview({ preview }: { preview: (input: unknown) => Promise
             {result.changes.length ? (
               <ul className="space-y-0.5" data-testid="preview-changes">
                 {result.changes.map((c) => (
-                  <li key={c.field}><span className="font-medium">{c.field}</span>: <span className="text-ink-muted">{c.before}</span> → {c.after}</li>
+                  <li key={c.field}><span className="font-medium" title={c.field}>{c.label}</span>: <span className="text-ink-muted">{c.before}</span> → {c.after}</li>
                 ))}
               </ul>
             ) : result.outcome === 'allow' ? <p className="text-ink-muted">No field changes.</p> : null}

@@ -26,10 +26,10 @@ test('Attribute mapping: a claim fills Department, the default covers a missing 
   await preview.getByLabel('Email').fill('mapping.check@globex.example');
   await preview.getByLabel('Other assertion attributes ("name: value" per line)').fill('http://schemas.example.com/claims/office-department: Support');
   await preview.getByRole('button', { name: 'Preview login' }).click();
-  await expect(page.getByTestId('preview-changes')).toContainText('departmentId: — → Support');
+  await expect(page.getByTestId('preview-changes')).toContainText('Department: — → Support');
   await preview.getByLabel('Other assertion attributes ("name: value" per line)').fill('');
   await preview.getByRole('button', { name: 'Preview login' }).click();
-  await expect(page.getByTestId('preview-changes')).toContainText('departmentId: — → Billing');
+  await expect(page.getByTestId('preview-changes')).toContainText('Department: — → Billing');
 
   await table.getByRole('button', { name: 'Delete the mapping for Department' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Attribute mapping deleted.' })).toBeVisible();

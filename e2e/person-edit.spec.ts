@@ -60,8 +60,8 @@ test('an admin edits the details: a taken email (any case) is a field error; the
 
   const events = page.getByRole('list', { name: 'Person events' });
   await expect(events.getByText('person updated').first()).toBeVisible();
-  await expect(events).toContainText('firstName: Edna → Edwina');
-  await expect(events).toContainText('securityRoleId: Read Only → Technician');
+  await expect(events).toContainText('First Name: Edna → Edwina');
+  await expect(events).toContainText('Security Role: Read Only → Technician');
 
   const [row] = await sql`select first_name, email, phone from people where id = ${id}`;
   expect(row).toEqual({ first_name: 'Edwina', email: newEmail, phone: '+1 555 0142' });

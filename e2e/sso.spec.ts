@@ -164,8 +164,8 @@ test.describe('SSO JIT Provisioning', () => {
     await preview.getByRole('button', { name: 'Preview login' }).click();
     await expect(admin.getByTestId('preview-outcome')).toHaveText('Allowed — A new person would be created');
     await expect(admin.getByTestId('preview-rule')).toContainText('group Technicians → Technician');
-    await expect(admin.getByTestId('preview-changes')).toContainText('securityRoleId: — → Technician');
-    await expect(admin.getByTestId('preview-changes')).toContainText('departmentId: — → Service Desk');
+    await expect(admin.getByTestId('preview-changes')).toContainText('Security Role: — → Technician');
+    await expect(admin.getByTestId('preview-changes')).toContainText('Department: — → Service Desk');
     expect(await personRow(email)).toBeUndefined();
     await admin.close();
 

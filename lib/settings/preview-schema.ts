@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChangeRow } from '@/lib/audit/labels';
 
 // The login preview form: what an IdP would send, typed or pasted by an admin.
 
@@ -49,6 +50,6 @@ export type PreviewOutcome = {
   reasonTitle: string | null;
   detail: string | null;
   rule: string | null;
-  changes: { field: string; before: string; after: string }[];
+  changes: ChangeRow[];
   warnings: string[];
 };

@@ -130,7 +130,7 @@ async function LogResults({ organizationId, filters, params }: { organizationId:
                     <ul className="mt-1 space-y-0.5 text-xs">
                       {e.diff.map((d) => (
                         <li key={d.field}>
-                          <span className="font-medium text-ink">{d.field}</span>: <span className={`text-ink-muted ${d.before === '—' ? '' : 'line-through decoration-slate-300'}`}>{d.before}</span> → <span className="text-ink">{d.after}</span>
+                          <span className="font-medium text-ink" title={d.field}>{d.label}</span>: <span className={`text-ink-muted ${d.before === '—' ? '' : 'line-through decoration-slate-300'}`}>{d.before}</span> → <span className="text-ink">{d.after}</span>
                         </li>
                       ))}
                     </ul>

@@ -117,7 +117,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                 <li key={e.id} className="py-2">
                   <span className="text-ink-muted">{e.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</span> · <span className="font-medium">{e.type.replace(/_/g, ' ')}</span>
                   {e.reasonCode ? <span className="font-mono text-xs"> · {e.reasonCode}</span> : null}
-                  {e.diff.length ? <span className="text-xs text-ink-muted"> · {e.diff.map((d) => `${d.field}: ${d.before} → ${d.after}`).join('; ')}</span> : null}
+                  {e.diff.length ? <span className="text-xs text-ink-muted"> · {e.diff.map((d) => `${d.label}: ${d.before} → ${d.after}`).join('; ')}</span> : null}
                 </li>
               ))}
             </ul>
