@@ -81,3 +81,32 @@ test("another organization's admin gets a 404 for the person", async ({ page }) 
   await signIn(page, DEMO.globexAdmin);
   expect((await page.goto(`/people/${id}`))?.status()).toBe(404);
 });
+
+test('every Employee Default a KaseyaOne login sets is shown and editable: Manager, Employment Type and Account', async ({ page }) => {
+  const email = uniqueEmail('edna.defaults', 'acme.example');
+  const [row] = await sql`
+    insert into people (organization_id, type, source, email, first_name, last_name, security_role_id, manager_id, employment_type_id, client_account_id)
+    select o.id, 'employee', 'kaseyaone', ${email}, 'Dee', 'Faults', r.id, o.root_person_id, t.id, a.id
+    from organizations o
+    join security_roles r on r.organization_id = o.id and r.name = 'Read Only'
+    join employment_types t on t.organization_id = o.id and t.name = 'Contractor'
+    join client_accounts a on a.organization_id = o.id and a.name = 'Initech'
+    where o.slug = 'acme'
+    returning id`;
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto(`/people/${row!.id}`);
+  const shown = page.getByLabel('Person details');
+  for (const text of ['Manager', 'Ava Root', 'Employment Type', 'Contractor', 'Account', 'Initech']) await expect(shown).toContainText(text);
+
+  await page.getByRole('button', { name: 'Edit details' }).click();
+  const form = page.getByRole('form', { name: 'Edit details' });
+  await form.getByLabel('Manager').selectOption({ label: 'Theo Tech' });
+  await form.getByLabel('Employment Type').selectOption({ label: 'Full-time' });
+  await form.getByLabel('Account').selectOption({ label: 'None' });
+  await form.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Details saved.' })).toBeVisible();
+  for (const text of ['Theo Tech', 'Full-time']) await expect(shown).toContainText(text);
+  await expect(page.getByRole('list', { name: 'Person events' })).toContainText('Manager: Ava Root → Theo Tech');
+  const [after] = await sql`select client_account_id from people where id = ${row!.id}`;
+  expect(after).toEqual({ client_account_id: null });
+});

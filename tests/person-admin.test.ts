@@ -53,9 +53,12 @@ describe('editing a person', () => {
       username: p.username ?? '',
       email: p.email,
       phone: p.phone ?? '',
+      phoneType: p.phoneType ?? '',
       jobTitleId: p.jobTitleId ?? '',
       departmentId: p.departmentId ?? '',
       locationId: p.locationId ?? '',
+      managerId: p.managerId ?? '',
+      employmentTypeId: p.employmentTypeId ?? '',
       securityRoleId: p.securityRoleId ?? '',
       employeeRoleId: p.employeeRoleId ?? '',
       clientAccountId: p.clientAccountId ?? '',
@@ -84,8 +87,8 @@ describe('editing a person', () => {
     expect(event).toMatchObject({ type: 'person_updated', source: 'admin', actorPersonId: org.acme!.root, detail: { what: 'person_edit' } });
     expect(event.diff.firstName).toEqual({ before: 'Alice', after: 'Alicia' });
     expect(await describeChanges(db, org.acme!.id, { securityRoleId: event.diff.securityRoleId!, locationId: event.diff.locationId! })).toEqual([
-      { field: 'securityRoleId', before: 'Service Manager', after: 'Technician' },
-      { field: 'locationId', before: 'Head Office', after: '—' },
+      { field: 'securityRoleId', label: 'Security Role', before: 'Service Manager', after: 'Technician' },
+      { field: 'locationId', label: 'Location', before: 'Head Office', after: '—' },
     ]);
 
     // The same values again: nothing changes and no event is written.
@@ -130,6 +133,31 @@ describe('editing a person', () => {
     const res = await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(sam)), clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: name(o.departmentId, 'Finance') });
     expect(res).toEqual({ ok: true, changed: ['clientAccountId'] });
     expect(await getPerson(db, org.acme!.id, sam)).toMatchObject({ clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: null });
+  });
+
+  it('every Employee Default is editable on an employee: Manager, Employment Type and Account too, and the phone type', async () => {
+    const bob = (await db.select().from(s.people).where(eq(s.people.email, 'bob.martin@acme.example')))[0]!.id;
+    const tech = (await db.select().from(s.people).where(eq(s.people.email, 'tech@acme.example')))[0]!;
+    const o = await loadLookupOptions(db, org.acme!.id);
+    const res = await editPerson(db, org.acme!.id, org.acme!.root, {
+      ...(await form(bob)),
+      managerId: tech.id,
+      employmentTypeId: name(o.employmentTypeId, 'Contractor'),
+      clientAccountId: name(o.clientAccountId, 'Initech'),
+      phone: '+1 555 0199',
+      phoneType: 'mobile',
+    });
+    expect(res).toEqual({ ok: true, changed: ['phone', 'phoneType', 'managerId', 'employmentTypeId', 'clientAccountId'] });
+    expect(await getPerson(db, org.acme!.id, bob)).toMatchObject({ managerId: tech.id, employmentTypeId: name(o.employmentTypeId, 'Contractor'), clientAccountId: name(o.clientAccountId, 'Initech'), phoneType: 'mobile' });
+    const changes = await describeChanges(db, org.acme!.id, (await lastEvent(bob)).diff);
+    expect(changes).toContainEqual({ field: 'managerId', label: 'Manager', before: 'Ava Root', after: `${tech.firstName} ${tech.lastName}` });
+
+    // Not their own manager; not another organization's person; not a contact.
+    const sam = (await db.select().from(s.people).where(eq(s.people.email, 'sam.jones@umbrella-health.example')))[0]!.id;
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: bob })).toMatchObject({ ok: false, fieldErrors: { managerId: 'A person cannot be their own manager.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: org.globex!.root })).toMatchObject({ ok: false, fieldErrors: { managerId: 'Choose a Manager among your organization’s employees.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: sam })).toMatchObject({ ok: false, fieldErrors: { managerId: 'Choose a Manager among your organization’s employees.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), phoneType: 'pager' })).toMatchObject({ ok: false, fieldErrors: { phoneType: 'Choose a phone type.' } });
   });
 
   it('refuses bad input field by field', async () => {

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '@/lib/db/errors';
 import * as s from '@/lib/db/schema';
 import { aOrAn } from '@/lib/settings/schemas';
 import { invalidInput } from '@/lib/validation';
-import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
+import { lookupsFor, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
 
 /** Fields an admin can lock: SSO logins and directory sync then leave them alone. */
 export const LOCKABLE_FIELDS = {
@@ -96,12 +96,13 @@ const LOOKUP_TABLES = {
   jobTitleId: s.jobTitles,
   departmentId: s.departments,
   locationId: s.locations,
+  employmentTypeId: s.employmentTypes,
   securityRoleId: s.securityRoles,
   employeeRoleId: s.employeeRoles,
   clientAccountId: s.clientAccounts,
-} as const satisfies Record<PersonLookupField, unknown>;
+} as const satisfies Record<Exclude<PersonLookupField, 'managerId'>, unknown>;
 
-const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone'] as const;
+const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone', 'phoneType'] as const;
 const EMAIL_TAKEN = 'Another person already uses this email address.';
 
 export type PersonEditResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string>; notFound?: boolean };
@@ -123,10 +124,19 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
       const p = current.person;
 
       const fieldErrors: Record<string, string> = {};
-      const lookups = LOOKUPS_BY_TYPE[p.type];
+      const lookups = lookupsFor(p);
       for (const field of lookups) {
         const id = input[field];
         if (!id) continue;
+        if (field === 'managerId') {
+          if (id === p.id) fieldErrors.managerId = 'A person cannot be their own manager.';
+          const [manager] = await tx
+            .select({ id: s.people.id })
+            .from(s.people)
+            .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, id), eq(s.people.type, 'employee')));
+          if (!manager) fieldErrors.managerId ??= 'Choose a Manager among your organization’s employees.';
+          continue;
+        }
         const table = LOOKUP_TABLES[field];
         const [found] = await tx.select({ id: table.id }).from(table).where(and(eq(table.organizationId, organizationId), eq(table.id, id)));
         if (!found) fieldErrors[field] = `Choose ${aOrAn(PERSON_LOOKUP_FIELDS[field])} of your organization.`;

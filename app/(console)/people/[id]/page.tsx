@@ -7,7 +7,7 @@ import { listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { requireViewer } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { getPerson, LOCKABLE_FIELDS } from '@/lib/people/person';
-import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, type PersonEditInput } from '@/lib/people/schemas';
+import { lookupsFor, PERSON_LOOKUP_FIELDS, PHONE_TYPE_LABELS, type PersonEditInput } from '@/lib/people/schemas';
 import { loadLookupOptions } from '@/lib/settings/kaseyaone';
 import { editPersonAction, updatePersonAction } from './actions';
 
@@ -15,7 +15,6 @@ export const metadata: Metadata = { title: 'Person' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' } as const;
-const PHONE_TYPE = { office: 'Office', mobile: 'Mobile', home: 'Home', fax: 'Fax', other: 'Other' } as const;
 
 /** Where the person came from, and whether Azure AD keeps them in step now (a person merged by email keeps their origin). */
 function sourceText(person: { source: keyof typeof SOURCE; identities: { source: string }[] }): string {
@@ -36,13 +35,18 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
     viewer.isAdmin ? listEvents(db, viewer.organizationId, logFiltersSchema.parse({ personId: id, pageSize: '20' })) : null,
     loadLookupOptions(db, viewer.organizationId),
   ]);
-  const lookups = LOOKUPS_BY_TYPE[person.type];
+  const lookups = lookupsFor(person);
+  // The manager list holds active employees only: keep a current manager who is not one selectable.
+  if (person.managerId && !options.managerId.some((o) => o.id === person.managerId)) {
+    const manager = await getPerson(db, viewer.organizationId, person.managerId);
+    if (manager) options.managerId = [...options.managerId, { id: manager.id, name: `${manager.firstName} ${manager.lastName}`.trim() || manager.email, hint: manager.status }];
+  }
   const rows: [string, string][] = [
     ['Email', person.email],
     ['Username', person.username ?? '—'],
     ['Type', person.type === 'employee' ? 'Employee' : 'Client portal contact'],
     ['Source', sourceText(person)],
-    ['Phone', person.phone ? (person.phoneType ? `${person.phone} (${PHONE_TYPE[person.phoneType]})` : person.phone) : '—'],
+    ['Phone', person.phone ? (person.phoneType ? `${person.phone} (${PHONE_TYPE_LABELS[person.phoneType]})` : person.phone) : '—'],
     ['Last login', person.lastLoginAt ? person.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'],
     ...lookups.map((f): [string, string] => [PERSON_LOOKUP_FIELDS[f], options[f].find((o) => o.id === person[f])?.name ?? '—']),
   ];
@@ -55,6 +59,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           username: person.username ?? '',
           email: person.email,
           phone: person.phone ?? '',
+          phoneType: person.phoneType ?? '',
           ...Object.fromEntries(lookups.map((f) => [f, person[f] ?? ''])),
         } as PersonEditInput,
         options,
@@ -76,7 +81,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="p-6 lg:col-span-2">
-          <PersonDetails type={person.type} edit={edit}>
+          <PersonDetails lookups={lookups} edit={edit}>
             <dl className="grid gap-4 sm:grid-cols-2" aria-label="Person details">
               {rows.map(([k, v]) => (
                 <div key={k}>
