@@ -8,7 +8,7 @@ import type { ActionResult } from '@/lib/auth/action';
 import { LOCKABLE_FIELDS } from '@/lib/people/person';
 
 /** Deactivate/reactivate and field locks for one person (admins only). */
-export function PersonAdmin({ personId, status, locked, isRoot, update }: { personId: string; status: string; locked: string[]; isRoot: boolean; update: (i: unknown) => Promise<ActionResult> }) {
+export function PersonAdmin({ personId, status, locked, isRoot, removed, update }: { personId: string; status: string; locked: string[]; isRoot: boolean; removed: boolean; update: (i: unknown) => Promise<ActionResult> }) {
   const [locks, setLocks] = useState(new Set(locked));
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +46,7 @@ export function PersonAdmin({ personId, status, locked, isRoot, update }: { pers
             askVariant="secondary"
           />
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => run({ status: 'active' }, 'Person reactivated.')}>
+          <Button variant="secondary" disabled={pending || removed} title={removed ? 'Restore the person below instead' : undefined} onClick={() => run({ status: 'active' }, 'Person reactivated.')}>
             Reactivate
           </Button>
         )}

@@ -110,3 +110,33 @@ test('every Employee Default a KaseyaOne login sets is shown and editable: Manag
   const [after] = await sql`select client_account_id from people where id = ${row!.id}`;
   expect(after).toEqual({ client_account_id: null });
 });
+
+test('Remove asks for a reason, is audited and filterable in the list; Restore brings the person back', async ({ page }) => {
+  const email = uniqueEmail('edna.removed', 'acme.example');
+  const id = await newEmployee(email);
+  await signIn(page, DEMO.acmeAdmin);
+  await page.goto(`/people/${id}`);
+  const removal = page.getByRole('region', { name: 'Removal' });
+  await removal.getByRole('button', { name: 'Remove' }).click();
+  await removal.getByRole('button', { name: 'Confirm remove' }).click();
+  await expect(removal.getByRole('alert')).toHaveText('Say why this person is removed: the log keeps it.');
+  await removal.getByLabel('Reason for removal').fill('Contract ended');
+  await removal.getByRole('button', { name: 'Confirm remove' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Person removed.' })).toBeVisible();
+  await expect(removal).toContainText('Contract ended');
+  await expect(page.getByRole('button', { name: 'Reactivate' })).toBeDisabled();
+  await expect(page.getByRole('list', { name: 'Person events' })).toContainText('person removed');
+
+  await page.goto(`/hr/employees?status=removed&q=${encodeURIComponent(email)}`);
+  await expect(page.getByRole('link', { name: 'Edna Edit' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Edna Edit/ })).toContainText('Removed');
+  await page.goto(`/hr/employees?status=active&q=${encodeURIComponent(email)}`);
+  await expect(page.getByText('Nobody matches')).toBeVisible();
+
+  await page.goto(`/people/${id}`);
+  await removal.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Person restored.' })).toBeVisible();
+  await expect(removal.getByRole('button', { name: 'Remove' })).toBeVisible();
+  const [row] = await sql`select status, removed_at from people where id = ${id}`;
+  expect(row).toEqual({ status: 'active', removed_at: null });
+});

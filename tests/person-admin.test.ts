@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { describeChanges } from '@/lib/audit/log';
-import { editPerson, getPerson, updatePersonAdmin } from '@/lib/people/person';
+import { editPerson, getPerson, removePerson, restorePerson, updatePersonAdmin } from '@/lib/people/person';
+import { listPeople } from '@/lib/people/queries';
+import { normalizeIdentity } from '@/lib/provisioning/normalize';
+import { provisionLogin } from '@/lib/users/provision';
 import { loadLookupOptions } from '@/lib/settings/kaseyaone';
 import { testDb } from './db';
 
@@ -33,6 +36,35 @@ describe('person administration', () => {
 
   it('refuses to deactivate the root user', async () => {
     expect(await updatePersonAdmin(db, org.acme!.id, org.acme!.root, { personId: org.acme!.root, status: 'inactive' })).toEqual({ ok: false, error: 'The root user cannot be deactivated.' });
+  });
+
+  it('Remove (with a reason) is a tombstone: deactivated, audited, JIT does not bring them back, filterable; Restore undoes it', async () => {
+    const [readOnly] = await db.select().from(s.securityRoles).where(and(eq(s.securityRoles.organizationId, org.acme!.id), eq(s.securityRoles.name, 'Read Only')));
+    await db.update(s.provisioningSettings).set({ kaseyaOneLoginEnabled: true, autoCreationEnabled: true, defaultSecurityRoleId: readOnly!.id }).where(eq(s.provisioningSettings.organizationId, org.acme!.id));
+    await db.update(s.organizations).set({ kaseyaOneOrgId: 'k1-partner-acme' }).where(eq(s.organizations.id, org.acme!.id));
+    const identity = normalizeIdentity('kaseyaone', 'k1', { id: 'k1-rita', email: 'rita.removed@acme.example', partnerOrgId: 'k1-partner-acme' });
+    const created = await provisionLogin(db, { organizationId: org.acme!.id, identity });
+    expect(created).toMatchObject({ outcome: 'allow', action: 'create' });
+    const rita = (created as { personId: string }).personId;
+
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: rita, reason: ' ' })).toMatchObject({ ok: false, fieldErrors: { reason: 'Say why this person is removed: the log keeps it.' } });
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: org.acme!.root, reason: 'x' })).toEqual({ ok: false, error: 'The root user cannot be removed.' });
+    expect(await removePerson(db, org.globex!.id, org.globex!.root, { personId: rita, reason: 'x' })).toMatchObject({ ok: false, notFound: true });
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: rita, reason: 'Left the company' })).toEqual({ ok: true, changed: ['removed', 'status'] });
+    expect(await getPerson(db, org.acme!.id, rita)).toMatchObject({ status: 'inactive', removedReason: 'Left the company', removedAt: expect.any(Date) });
+    const [removal] = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, rita)).orderBy(desc(s.provisioningEvents.createdAt)).limit(1);
+    expect(removal).toMatchObject({ type: 'person_removed', actorPersonId: org.acme!.root, detail: { detail: 'Left the company' } });
+
+    expect(await provisionLogin(db, { organizationId: org.acme!.id, identity })).toMatchObject({ outcome: 'deny', reason: 'person_removed' });
+    expect(await updatePersonAdmin(db, org.acme!.id, org.acme!.root, { personId: rita, status: 'active' })).toEqual({ ok: false, error: 'This person was removed: restore them instead.' });
+    const removedList = await listPeople(db, org.acme!.id, 'employee', { status: 'removed' });
+    expect(removedList.rows.map((r) => r.id)).toEqual([rita]);
+    expect(removedList.rows[0]!.removed).toBe(true);
+
+    expect(await restorePerson(db, org.acme!.id, org.acme!.root, { personId: rita })).toEqual({ ok: true, changed: ['removed', 'status'] });
+    expect(await getPerson(db, org.acme!.id, rita)).toMatchObject({ status: 'active', removedAt: null, removedReason: null });
+    expect(await provisionLogin(db, { organizationId: org.acme!.id, identity })).toMatchObject({ outcome: 'allow' });
+    expect((await listPeople(db, org.acme!.id, 'employee', { status: 'removed' })).total).toBe(0);
   });
 
   it("another organization's person is not found and stays untouched", async () => {

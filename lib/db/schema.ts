@@ -40,6 +40,8 @@ export const eventType = pgEnum('event_type', [
   'person_merged',
   'settings_changed',
   'sync_skipped',
+  'person_removed',
+  'person_restored',
 ]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -120,6 +122,8 @@ export const people = pgTable(
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     /** Set when an admin removed the person on purpose (tombstone): JIT will not re-create them. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    /** Why the admin removed them, as they wrote it (shown on the person page). */
+    removedReason: text('removed_reason'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

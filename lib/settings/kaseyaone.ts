@@ -2,12 +2,15 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
+import { countAutoCreated } from '@/lib/users/provision';
 import { provisioningEvents } from '@/lib/db/schema';
 import { aOrAn, DEFAULT_FIELDS, kaseyaOneSettingsSchema, type DefaultField, type KaseyaOneSettings } from './schemas';
 
 export type Option = { id: string; name: string; hint?: string };
 export type LookupOptions = Record<DefaultField, Option[]>;
-export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: LookupOptions };
+/** People created automatically so far (KaseyaOne and SSO JIT), against the optional cap. */
+export type Seats = { used: number; cap: number | null };
+export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: LookupOptions; seats: Seats };
 export type SaveResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 const LOOKUPS = {
@@ -41,9 +44,11 @@ export async function getKaseyaOneSettings(db: Db, organizationId: string): Prom
     loginEnabled: st?.kaseyaOneLoginEnabled ?? false,
     autoCreationEnabled: st?.autoCreationEnabled ?? false,
     kaseyaOneOrgId: row?.k1 ?? null,
+    seatCap: st?.seatCap ?? null,
   } as KaseyaOneSettings;
   for (const [field] of DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
-  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadLookupOptions(db, organizationId) };
+  const [options, used] = await Promise.all([loadLookupOptions(db, organizationId), countAutoCreated(db, organizationId)]);
+  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options, seats: { used, cap: values.seatCap } };
 }
 
 /** This organization's lookups, managers and client Accounts, as form options. */
@@ -98,13 +103,14 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
     const defaults = Object.fromEntries(DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
     await tx
       .insert(s.provisioningSettings)
-      .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, ...defaults })
+      .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, seatCap: next.seatCap, ...defaults })
       .onConflictDoUpdate({
         target: s.provisioningSettings.organizationId,
         set: {
           kaseyaOneLoginEnabled: next.loginEnabled,
           autoCreationEnabled: next.autoCreationEnabled,
           autoCreationEverEnabled: current.everEnabled || next.autoCreationEnabled,
+          seatCap: next.seatCap,
           ...defaults,
           updatedAt: new Date(),
         },

@@ -242,7 +242,8 @@ async function loadLookups(tx: Tx, organizationId: string, mappings: AttributeMa
   return lookups;
 }
 
-async function countAutoCreated(tx: Tx, organizationId: string): Promise<number> {
+/** People created automatically (KaseyaOne and SSO JIT): what the seat cap counts. */
+export async function countAutoCreated(tx: Tx | Db, organizationId: string): Promise<number> {
   const [row] = await tx
     .select({ n: count() })
     .from(s.people)

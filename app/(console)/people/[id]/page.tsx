@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { PersonAdmin } from '@/components/person-admin';
 import { PersonDetails } from '@/components/person-details';
+import { PersonRemoval } from '@/components/person-removal';
 import { Badge, Card, PageHeader } from '@/components/ui/page';
 import { listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { requireViewer } from '@/lib/auth/viewer';
@@ -9,7 +10,7 @@ import { getDb } from '@/lib/db/client';
 import { getPerson, LOCKABLE_FIELDS } from '@/lib/people/person';
 import { lookupsFor, PERSON_LOOKUP_FIELDS, PHONE_TYPE_LABELS, type PersonEditInput } from '@/lib/people/schemas';
 import { loadLookupOptions } from '@/lib/settings/kaseyaone';
-import { editPersonAction, updatePersonAction } from './actions';
+import { editPersonAction, removePersonAction, restorePersonAction, updatePersonAction } from './actions';
 
 export const metadata: Metadata = { title: 'Person' };
 
@@ -75,6 +76,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           <>
             <Badge tone={person.status === 'active' ? 'green' : 'amber'}>{person.status[0]!.toUpperCase() + person.status.slice(1)}</Badge>
             {person.isRoot ? <Badge tone="blue">Root user</Badge> : null}
+            {person.removedAt ? <Badge tone="red">Removed</Badge> : null}
             {person.lockedFields.length ? <Badge>Locked: {person.lockedFields.map((f) => LOCKABLE_FIELDS[f as keyof typeof LOCKABLE_FIELDS] ?? f).join(', ')}</Badge> : null}
           </>
         }
@@ -107,7 +109,14 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
         {viewer.isAdmin ? (
           <Card className="p-6">
             <h2 className="mb-4 text-sm font-semibold text-ink">Administration</h2>
-            <PersonAdmin personId={person.id} status={person.status} locked={person.lockedFields} isRoot={person.isRoot} update={updatePersonAction} />
+            <PersonAdmin personId={person.id} status={person.status} locked={person.lockedFields} isRoot={person.isRoot} removed={person.removedAt !== null} update={updatePersonAction} />
+            <PersonRemoval
+              personId={person.id}
+              removed={person.removedAt ? { at: person.removedAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC', reason: person.removedReason } : null}
+              blocked={person.isRoot ? 'The root user cannot be removed.' : person.id === viewer.personId ? 'You cannot remove yourself.' : null}
+              remove={removePersonAction}
+              restore={restorePersonAction}
+            />
           </Card>
         ) : null}
       </div>
