@@ -162,6 +162,25 @@ export const personIdentities = pgTable(
   ],
 );
 
+/**
+ * A person's group memberships as each identity source last reported them (seed 004:
+ * "the contact's connections to user groups"). Replaced, never appended to, on every
+ * login or sync that reports them; SSO/KaseyaOne store group names, Azure AD object ids.
+ */
+export const personGroups = pgTable(
+  'person_groups',
+  {
+    organizationId: orgId(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    source: identitySource('source').notNull(),
+    groupName: text('group_name').notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('person_groups_pk').on(t.personId, t.source, t.groupName)],
+);
+
 export const provisioningSettings = pgTable('provisioning_settings', {
   organizationId: uuid('organization_id')
     .primaryKey()

@@ -52,4 +52,8 @@ export type PreviewOutcome = {
   rule: string | null;
   changes: ChangeRow[];
   warnings: string[];
+  /** The groups the login carries (and would store), each marked when the matched rule names it. */
+  groups: { name: string; matched: boolean }[];
+  /** The matched rule covers any group, so no one group decided. */
+  ruleAnyGroup: boolean;
 };

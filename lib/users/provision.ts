@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
+import { replaceGroupMemberships } from './groups';
 import { decideLogin } from '@/lib/provisioning/decide';
 import type { ReasonCode } from '@/lib/provisioning/reasons';
 import {
@@ -82,6 +83,8 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
       personId: decision.personId,
       detail: { detail: decision.detail, identity: about },
     });
+    // A refused login of one of our people still tells us their groups (why no rule matched, say).
+    if (decision.personId) await replaceGroupMemberships(tx, organizationId, identity.source, [{ personId: decision.personId, groups: identity.groups }], now);
     return { outcome: 'deny', reason: decision.reason, eventId };
   }
 
@@ -104,6 +107,7 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
   if (decision.link) {
     await tx.insert(s.personIdentities).values({ organizationId, personId: personId!, ...decision.link });
   }
+  await replaceGroupMemberships(tx, organizationId, identity.source, [{ personId: personId!, groups: identity.groups }], now);
   const type = decision.action === 'create' ? 'person_created' : decision.action === 'update' ? 'person_updated' : 'login_allowed';
   const eventId = await recordEvent(tx, {
     ...base,

@@ -8,6 +8,7 @@ import { listEvents, logFiltersSchema } from '@/lib/audit/log';
 import { requireViewer } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { getPerson, LOCKABLE_FIELDS } from '@/lib/people/person';
+import { listPersonGroups } from '@/lib/users/groups';
 import { lookupsFor, PERSON_LOOKUP_FIELDS, PHONE_TYPE_LABELS, type PersonEditInput } from '@/lib/people/schemas';
 import { loadLookupOptions } from '@/lib/settings/kaseyaone';
 import { editPersonAction, removePersonAction, restorePersonAction, updatePersonAction } from './actions';
@@ -16,6 +17,7 @@ export const metadata: Metadata = { title: 'Person' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' } as const;
+const GROUP_SOURCE = { sso: 'SSO', kaseyaone: 'KaseyaOne', azure: 'Azure AD' } as const;
 
 /** Where the person came from, and whether Azure AD keeps them in step now (a person merged by email keeps their origin). */
 function sourceText(person: { source: keyof typeof SOURCE; identities: { source: string }[] }): string {
@@ -32,9 +34,10 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const db = getDb();
   const person = await getPerson(db, viewer.organizationId, id);
   if (!person) notFound();
-  const [events, options] = await Promise.all([
+  const [events, options, groups] = await Promise.all([
     viewer.isAdmin ? listEvents(db, viewer.organizationId, logFiltersSchema.parse({ personId: id, pageSize: '20' })) : null,
     loadLookupOptions(db, viewer.organizationId),
+    listPersonGroups(db, viewer.organizationId, id),
   ]);
   const lookups = lookupsFor(person);
   // The manager list holds active employees only: keep a current manager who is not one selectable.
@@ -104,6 +107,29 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
             </ul>
           ) : (
             <p className="text-sm text-ink-muted">None: this person has not signed in through an identity provider.</p>
+          )}
+          <h2 className="mb-2 mt-6 text-sm font-semibold text-ink">Groups at the identity provider</h2>
+          {groups.length ? (
+            <table className="w-full text-left text-sm" aria-label="Groups">
+              <thead className="text-xs uppercase tracking-wide text-ink-muted">
+                <tr>
+                  <th className="py-1 pr-3 font-medium">Group</th>
+                  <th className="py-1 pr-3 font-medium">Source</th>
+                  <th className="py-1 font-medium">Last seen (UTC)</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {groups.map((g) => (
+                  <tr key={`${g.source}:${g.groupName}`}>
+                    <td className="py-1 pr-3 wrap-anywhere">{g.groupName}</td>
+                    <td className="py-1 pr-3 text-ink-muted">{GROUP_SOURCE[g.source]}</td>
+                    <td className="py-1 text-ink-muted">{g.lastSeenAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="text-sm text-ink-muted">None reported: the identity provider sent no groups at the last login or sync.</p>
           )}
         </Card>
         {viewer.isAdmin ? (
