@@ -36,13 +36,13 @@ test('an admin edits the details: a taken email (any case) is a field error; the
   const form = page.getByRole('form', { name: 'Edit details' });
   await expect(form.getByLabel('Department')).toHaveValue(/.+/);
   await form.getByLabel('First name').fill('');
-  await form.getByLabel('Phone').fill('call me maybe');
+  await form.getByLabel('Phone', { exact: true }).fill('call me maybe');
   await form.getByRole('button', { name: 'Save details' }).click();
   await expect(form.getByText('Enter a first name.')).toBeVisible();
   await expect(form.getByText('Enter a phone number: digits, spaces and + ( ) - . only.')).toBeVisible();
 
   await form.getByLabel('First name').fill('Edwina');
-  await form.getByLabel('Phone').fill('+1 555 0142');
+  await form.getByLabel('Phone', { exact: true }).fill('+1 555 0142');
   await form.getByLabel('Email').fill('ALICE.NGUYEN@acme.example');
   await form.getByLabel('Job Title').selectOption({ label: 'Systems Engineer' });
   await form.getByLabel('Security Role').selectOption({ label: 'Technician (access level 30)' });

@@ -66,6 +66,10 @@ describe('attribute mappings (seed 004)', () => {
     // Globex's departments are not Acme's.
     expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'dept', personField: 'departmentId', defaultValue: 'Billing', applyOn: 'every_login' })).toMatchObject({ ok: false });
     expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'title', personField: 'firstName', defaultValue: 'Anyone', applyOn: 'create' })).toEqual({ ok: true });
+    // A lookup default is stored as the lookup spells it.
+    expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'loc', personField: 'locationId', defaultValue: 'head office', applyOn: 'create' })).toEqual({ ok: true });
+    expect((await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'locationId')).toMatchObject({ defaultValue: 'Head Office' });
+    await deleteAttributeMapping(db, org.acme!, actor, (await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'locationId')!.id);
     await deleteAttributeMapping(db, org.acme!, actor, (await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'firstName')!.id);
     expect(await listAttributeMappings(db, org.acme!)).toMatchObject([{ attributeName: 'dept', defaultValue: null, applyOn: 'create' }]);
     const [mine] = await listAttributeMappings(db, org.acme!);

@@ -27,13 +27,14 @@ export async function saveAttributeMapping(db: Db, organizationId: string, actor
     // A default naming no lookup value would only warn at every login: refuse it here.
     const table = LOOKUP_TABLES[lookup];
     const [found] = await db
-      .select({ id: table.id })
+      .select({ name: table.name })
       .from(table)
       .where(and(eq(table.organizationId, organizationId), sql`lower(${table.name}) = lower(${values.defaultValue})`));
     if (!found) {
       const label = MAPPABLE_FIELD_LABELS[values.personField];
       return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { defaultValue: `"${values.defaultValue}" is not ${aOrAn(label)} of your organization: choose an existing one or leave it empty.` } };
     }
+    values.defaultValue = found.name;
   }
   await db.transaction(async (tx) => {
     const [before] = await tx
