@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { getEnv, requireSecrets } from '@/lib/env';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
 import { jacksonFetch } from '@/lib/sso/in-process-fetch';
-import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
+import { deniedPath, ssoLogin, type JacksonProfile } from '@/lib/sso/login';
 import { authenticateLocal } from './local';
 import { credentialsSchema } from './schemas';
 
@@ -15,11 +15,11 @@ class InvalidCredentials extends CredentialsSignin {
 class InactiveAccount extends CredentialsSignin {
   code = 'inactive';
 }
-/** An IdP-initiated login the provisioning decision refused: `denied:<reason>:<event id>`. */
+/** An IdP-initiated login the provisioning decision refused: `denied:<path of its denial page>`. */
 class SsoDenied extends CredentialsSignin {
-  constructor(reason: string, eventId: string) {
+  constructor(path: string) {
     super();
-    this.code = `denied:${reason}:${eventId}`;
+    this.code = `denied:${path}`;
   }
 }
 
@@ -69,7 +69,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           });
           const profile = (await oauthController.userInfo(access_token)) as JacksonProfile;
           const result = await ssoLogin(getDb(), profile);
-          if (result.outcome === 'deny') throw new SsoDenied(result.reason, result.eventId);
+          if (result.outcome === 'deny') throw new SsoDenied(deniedPath(result));
           return { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin };
         },
       }),
@@ -90,7 +90,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       async signIn({ user, account, profile }) {
         if (account?.provider !== 'boxyhq-saml') return true;
         const result = await ssoLogin(getDb(), profile as JacksonProfile);
-        if (result.outcome === 'deny') return `/auth/denied?code=${result.reason}&ref=${result.eventId}`;
+        if (result.outcome === 'deny') return deniedPath(result);
         Object.assign(user, { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin });
         return true;
       },

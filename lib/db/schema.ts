@@ -62,7 +62,10 @@ export const organizations = pgTable('organizations', {
   products: text('products').array().notNull().default(sql`'{}'::text[]`),
   verifiedDomains: text('verified_domains').array().notNull().default(sql`'{}'::text[]`),
   createdAt: createdAt(),
-});
+}, (t) => [
+  // The platform KaseyaOne IdP routes each login by this id, so one organization per id.
+  uniqueIndex('organizations_kaseyaone_org_id_lower_uq').on(sql`lower(${t.kaseyaOneOrgId})`),
+]);
 
 /** The per-organization lookups share one shape; each is its own table so foreign keys stay exact. */
 function lookupTable(name: string) {

@@ -35,7 +35,7 @@ export function decideLogin(input: LoginInput): Decision {
 
   if (id.source === 'kaseyaone') {
     if (!org.settings.kaseyaOneLoginEnabled) return deny('login_disabled', 'Enable Log In With KaseyaOne is off.');
-    if (!org.kaseyaOneOrgId || id.partnerOrgId !== org.kaseyaOneOrgId) {
+    if (!org.kaseyaOneOrgId || id.partnerOrgId?.toLowerCase() !== org.kaseyaOneOrgId.toLowerCase()) {
       return deny('other_org', `The login is for KaseyaOne organization ${id.partnerOrgId ?? '(none)'}, not ${org.kaseyaOneOrgId ?? '(none set)'}.`);
     }
     // No claim at all is not a denial; an empty or foreign one is.

@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '@/lib/db/errors';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
@@ -91,6 +92,14 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
     const id = next[field];
     if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose ${aOrAn(label)} of your organization.`;
   }
+  if (next.kaseyaOneOrgId) {
+    // The platform KaseyaOne IdP routes a login by this id: it must name one organization only.
+    const [other] = await db
+      .select({ id: s.organizations.id })
+      .from(s.organizations)
+      .where(and(sql`lower(${s.organizations.kaseyaOneOrgId}) = lower(${next.kaseyaOneOrgId})`, ne(s.organizations.id, organizationId)));
+    if (other) fieldErrors.kaseyaOneOrgId = PARTNER_TAKEN;
+  }
   if (Object.keys(fieldErrors).length) return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
 
   const diff: Record<string, { before: unknown; after: unknown }> = {};
@@ -99,6 +108,19 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
   }
   if (Object.keys(diff).length === 0) return { ok: true, changed: [] };
 
+  try {
+    await save(db, organizationId, actorPersonId, current.everEnabled, next, diff);
+  } catch (err) {
+    // Two organizations claiming one partner id at the same moment: the unique index decides.
+    if (isUniqueViolation(err, 'organizations_kaseyaone_org_id_lower_uq')) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { kaseyaOneOrgId: PARTNER_TAKEN } };
+    throw err;
+  }
+  return { ok: true, changed: Object.keys(diff) };
+}
+
+const PARTNER_TAKEN = 'Another organization already uses this KaseyaOne partner organization ID: each partner organization signs in to one organization here.';
+
+async function save(db: Db, organizationId: string, actorPersonId: string, everEnabled: boolean, next: KaseyaOneSettings, diff: Record<string, { before: unknown; after: unknown }>) {
   await db.transaction(async (tx) => {
     const defaults = Object.fromEntries(DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
     await tx
@@ -109,7 +131,7 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
         set: {
           kaseyaOneLoginEnabled: next.loginEnabled,
           autoCreationEnabled: next.autoCreationEnabled,
-          autoCreationEverEnabled: current.everEnabled || next.autoCreationEnabled,
+          autoCreationEverEnabled: everEnabled || next.autoCreationEnabled,
           seatCap: next.seatCap,
           ...defaults,
           updatedAt: new Date(),
@@ -125,6 +147,5 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
       detail: { what: 'kaseyaone_settings' },
     });
   });
-  return { ok: true, changed: Object.keys(diff) };
 }
 
