@@ -44,7 +44,7 @@ test('KaseyaOne Settings shows the platform connection read-only with the SP det
   await page.goto('/admin/kaseyaone-settings');
   const card = page.getByRole('region', { name: 'KaseyaOne Unified Login connection' });
   await expect(card.getByTestId('k1-platform-status')).toContainText(`connected once for the whole platform (IdP ${e2eState().platformKaseyaOneOrigin}/metadata)`);
-  await expect(card.getByLabel('ACS URL')).toHaveValue(`${e2eState().appUrl}/api/oauth/saml`);
+  await expect(card.getByRole('textbox', { name: 'ACS URL' })).toHaveValue(`${e2eState().appUrl}/api/oauth/saml`);
   await expect(card.getByRole('textbox')).toHaveCount(3);
   for (const box of await card.getByRole('textbox').all()) await expect(box).toHaveAttribute('readonly', '');
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { personAccess } from '@/lib/auth/access';
 import type { Db } from '@/lib/db/client';
 import { organizations } from '@/lib/db/schema';
@@ -34,9 +34,8 @@ export async function ssoLogin(db: Db, profile: JacksonProfile, now = new Date()
   const kind = kindOfProduct(profile.requested?.product);
   if (tenant === PLATFORM_TENANT && kind === 'kaseyaone') return platformKaseyaOneLogin(db, profile, now);
   if (!tenant || !kind || !/^[0-9a-f-]{36}$/i.test(tenant)) throw new Error('SSO profile without a known tenant/product');
-  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, tenant));
-  if (!org) throw new Error(`SSO login for unknown organization ${tenant}`);
-  return provisioned(db, org.id, normalizeIdentity(kind, identityScope(kind, org.id), profile), now);
+  // provisionLogin reads the organization in its transaction (and throws for an unknown one): no separate look-up.
+  return provisioned(db, tenant, normalizeIdentity(kind, identityScope(kind, tenant), profile), now);
 }
 
 async function platformKaseyaOneLogin(db: Db, profile: JacksonProfile, now: Date): Promise<SsoLoginResult> {

@@ -10,10 +10,11 @@ export type GroupMembershipRow = { personId: string; groups: readonly string[] }
  * Sets the group memberships each person has at one source to exactly `groups` (replace,
  * not append: a group no longer reported is dropped; an empty list clears them). Set-based
  * in one statement for any number of people, so a login pays one round trip and the Azure
- * AD sync can pass a whole batch. Every person must belong to `organizationId`.
+ * AD sync can pass a whole batch. People of another organization are left alone. Not async:
+ * the statement is sent when awaited, so callers can pipeline it after their own writes.
  */
-export async function replaceGroupMemberships(tx: Tx | Db, organizationId: string, source: IdentitySource, rows: readonly GroupMembershipRow[], seenAt = new Date()): Promise<void> {
-  if (rows.length === 0) return;
+export function replaceGroupMemberships(tx: Tx | Db, organizationId: string, source: IdentitySource, rows: readonly GroupMembershipRow[], seenAt = new Date()): PromiseLike<unknown> {
+  if (rows.length === 0) return Promise.resolve();
   const personIds = [...new Set(rows.map((r) => r.personId))];
   const pairPeople: string[] = [];
   const pairGroups: string[] = [];
@@ -24,7 +25,7 @@ export async function replaceGroupMemberships(tx: Tx | Db, organizationId: strin
     }
   }
   // The delete and the upsert touch disjoint rows (groups gone vs groups reported), so one statement holds both.
-  await tx.execute(sql`
+  return tx.execute(sql`
     with reported as (
       select * from unnest(${arrayLiteral(pairPeople)}::uuid[], ${arrayLiteral(pairGroups)}::text[]) as r(person_id, group_name)
     ), dropped as (
