@@ -1,1 +1,0 @@
-CREATE UNIQUE INDEX "organizations_kaseyaone_org_id_lower_uq" ON "organizations" USING btree (lower("kaseyaone_org_id"));
