@@ -84,7 +84,8 @@ export function AttributeMappings({ mappings, actions }: { mappings: MappingRow[
         </div>
         <div>
           <label htmlFor="am-default" className="mb-1 block text-sm font-medium text-ink">Default value</label>
-          <input id="am-default" className={cls} placeholder="when missing" {...form.register('defaultValue')} />
+          <input id="am-default" className={cls} placeholder="when missing" aria-invalid={err.defaultValue ? true : undefined} {...form.register('defaultValue')} />
+          {err.defaultValue ? <p className="mt-1 text-sm text-red-700">{err.defaultValue.message}</p> : null}
         </div>
         <div>
           <label htmlFor="am-apply" className="mb-1 block text-sm font-medium text-ink">Applies</label>

@@ -9,15 +9,16 @@ import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import type { KaseyaOneSettingsView } from '@/lib/settings/kaseyaone';
+import { seatWarning } from '@/lib/settings/seats';
 import { DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from '@/lib/settings/schemas';
 
-type Form = Omit<KaseyaOneSettings, 'kaseyaOneOrgId'> & { kaseyaOneOrgId: string };
+type Form = Omit<KaseyaOneSettings, 'kaseyaOneOrgId' | 'seatCap'> & { kaseyaOneOrgId: string; seatCap: string | number };
 
 export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsView; save: (input: unknown) => Promise<ActionResult> }) {
   const router = useRouter();
   const [notice, setNotice] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const defaults = { ...view.values, kaseyaOneOrgId: view.values.kaseyaOneOrgId ?? '' } as Form;
+  const defaults = { ...view.values, kaseyaOneOrgId: view.values.kaseyaOneOrgId ?? '', seatCap: view.values.seatCap ?? '' } as Form;
   for (const [field] of DEFAULT_FIELDS) (defaults as Record<string, unknown>)[field] = view.values[field] ?? '';
   // `values`, not a remount keyed by them: the saved values reach the form after router.refresh(),
   // and the confirmation (state of this component) stays on screen.
@@ -68,6 +69,7 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
         error={err.autoCreationEnabled?.message}
         {...form.register('autoCreationEnabled')}
       />
+      <SeatCap seats={view.seats} error={err.seatCap?.message} input={form.register('seatCap')} />
       {showDefaults ? (
         <fieldset disabled={!autoCreation} className="rounded-lg border border-slate-200 p-5 disabled:bg-slate-50" aria-describedby="k1-defaults-note">
           <legend className="px-1 text-sm font-semibold text-ink">Employee Defaults</legend>
@@ -115,6 +117,36 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
         </Button>
       </div>
     </ClientForm>
+  );
+}
+
+function SeatCap({ seats, error, input }: { seats: KaseyaOneSettingsView['seats']; error?: string; input: React.InputHTMLAttributes<HTMLInputElement> }) {
+  const { used, cap } = seats;
+  const warning = seatWarning(used, cap);
+  return (
+    <div className="rounded-lg border border-slate-200 p-5">
+      <label htmlFor="k1-seatCap" className="mb-1 block text-sm font-medium text-ink">
+        Cap on automatically created people <span className="font-normal text-ink-muted">(optional)</span>
+      </label>
+      <input
+        id="k1-seatCap"
+        inputMode="numeric"
+        placeholder="No cap"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`k1-seat-count${error ? ' k1-seatCap-error' : ''}`}
+        className="block w-40 rounded-md border border-slate-300 px-3 py-2 text-sm"
+        {...input}
+      />
+      <FieldError id="k1-seatCap" message={error} />
+      <p id="k1-seat-count" data-testid="seat-count" className="mt-2 text-sm text-ink-muted">
+        {used} {used === 1 ? 'person' : 'people'} created automatically so far{cap !== null ? ` of ${cap} allowed` : ', no cap'}. Each may add charges to your KaseyaOne invoice.
+      </p>
+      {warning ? (
+        <p data-testid="seat-warning" className={`mt-2 rounded-md px-3 py-2 text-sm ${warning.level === 'full' ? 'bg-red-50 text-red-800' : 'bg-amber-50 text-amber-900'}`}>
+          {warning.message}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -69,10 +69,26 @@ export function LoginPreview({ preview }: { preview: (input: unknown) => Promise
             </p>
             {result.reason ? <p><span className="font-mono text-xs">{result.reason}</span> · {result.detail}</p> : null}
             <p data-testid="preview-rule"><span className="font-medium">Matched rule:</span> {result.rule ?? 'none'}</p>
+            <div data-testid="preview-groups">
+              <span className="font-medium">Groups:</span>{' '}
+              {result.groups.length === 0 ? (
+                <span className="text-ink-muted">none sent (the person’s stored groups for this source would be cleared)</span>
+              ) : (
+                <ul className="mt-1 flex flex-wrap gap-1.5" aria-label="Groups in the login">
+                  {result.groups.map((g) => (
+                    <li key={g.name} className={`rounded-full px-2 py-0.5 text-xs ring-1 ring-inset ${g.matched ? 'bg-emerald-50 text-emerald-800 ring-emerald-600/30' : 'bg-white text-ink-muted ring-slate-300'}`}>
+                      {g.name}
+                      {g.matched ? ' — matched the rule' : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {result.ruleAnyGroup ? <p className="text-xs text-ink-muted">The matched rule covers any group.</p> : null}
+            </div>
             {result.changes.length ? (
               <ul className="space-y-0.5" data-testid="preview-changes">
                 {result.changes.map((c) => (
-                  <li key={c.field}><span className="font-medium">{c.field}</span>: <span className="text-ink-muted">{c.before}</span> → {c.after}</li>
+                  <li key={c.field}><span className="font-medium" title={c.field}>{c.label}</span>: <span className="text-ink-muted">{c.before}</span> → {c.after}</li>
                 ))}
               </ul>
             ) : result.outcome === 'allow' ? <p className="text-ink-muted">No field changes.</p> : null}

@@ -24,6 +24,7 @@ export function PeopleFilters({ query }: { query: PeopleQuery }) {
           <option value="active">Active</option>
           <option value="inactive">Inactive</option>
           <option value="archived">Archived</option>
+          <option value="removed">Removed</option>
         </select>
       </div>
       <div>
@@ -101,7 +102,7 @@ export function PeopleTable({ page, query, params, kind, basePath }: { page: Pag
                     <td className="px-3 py-3 text-ink-muted">{SOURCE_LABEL[p.source]}</td>
                     <td className="whitespace-nowrap px-3 py-3 text-ink-muted">{p.lastLoginAt ? p.lastLoginAt.toISOString().slice(0, 16).replace('T', ' ') : 'Never'}</td>
                     <td className="px-3 py-3">
-                      <Badge tone={STATUS_TONE[p.status]}>{p.status[0]!.toUpperCase() + p.status.slice(1)}</Badge>
+                      {p.removed ? <Badge tone="red">Removed</Badge> : <Badge tone={STATUS_TONE[p.status]}>{p.status[0]!.toUpperCase() + p.status.slice(1)}</Badge>}
                     </td>
                   </tr>
                 ))}

@@ -2,15 +2,17 @@
 
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
 import { LOCKABLE_FIELDS } from '@/lib/people/person';
 
 /** Deactivate/reactivate and field locks for one person (admins only). */
-export function PersonAdmin({ personId, status, locked, isRoot, update }: { personId: string; status: string; locked: string[]; isRoot: boolean; update: (i: unknown) => Promise<ActionResult> }) {
+export function PersonAdmin({ personId, status, locked, isRoot, removed, update }: { personId: string; status: string; locked: string[]; isRoot: boolean; removed: boolean; update: (i: unknown) => Promise<ActionResult> }) {
   const [locks, setLocks] = useState(new Set(locked));
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
   const [pending, start] = useTransition();
   const run = (input: object, done: string) =>
     start(async () => {
@@ -24,12 +26,27 @@ export function PersonAdmin({ personId, status, locked, isRoot, update }: { pers
       <Notice message={notice} />
       {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
       <div className="flex items-center gap-3">
-        {status === 'active' ? (
-          <Button variant="secondary" disabled={pending || isRoot} onClick={() => run({ status: 'inactive' }, 'Person deactivated.')}>
+        {status === 'active' && isRoot ? (
+          <Button variant="secondary" disabled>
             Deactivate
           </Button>
+        ) : status === 'active' ? (
+          <ConfirmDelete
+            asking={asking}
+            onAsk={() => setAsking(true)}
+            onCancel={() => setAsking(false)}
+            onConfirm={() => {
+              setAsking(false);
+              run({ status: 'inactive' }, 'Person deactivated.');
+            }}
+            pending={pending}
+            askLabel="Deactivate"
+            label="Deactivate"
+            warning="They can no longer sign in."
+            askVariant="secondary"
+          />
         ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => run({ status: 'active' }, 'Person reactivated.')}>
+          <Button variant="secondary" disabled={pending || removed} title={removed ? 'Restore the person below instead' : undefined} onClick={() => run({ status: 'active' }, 'Person reactivated.')}>
             Reactivate
           </Button>
         )}

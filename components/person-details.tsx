@@ -7,13 +7,14 @@ import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import type { ActionResult } from '@/lib/auth/action';
-import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEditInput, type PersonLookupField } from '@/lib/people/schemas';
+import { PERSON_LOOKUP_FIELDS, PHONE_TYPE_LABELS, PHONE_TYPES, personEditSchema, type PersonEditInput, type PersonLookupField } from '@/lib/people/schemas';
 import type { Option } from '@/lib/settings/kaseyaone';
 
 type Props = {
   /** The read-only details, shown until an admin edits them. */
   children: ReactNode;
-  type: 'employee' | 'contact';
+  /** The lookup fields this person shows and edits (lookupsFor). */
+  lookups: PersonLookupField[];
   /** Null for people who may only look (technicians). */
   edit: { values: PersonEditInput; options: Record<PersonLookupField, Option[]>; save: (input: unknown) => Promise<ActionResult<{ changed: string[] }>> } | null;
 };
@@ -27,7 +28,7 @@ const TEXT: [keyof PersonEditInput, string, string?][] = [
 ];
 
 /** A person's details, and for admins an Edit details form in their place. */
-export function PersonDetails({ children, type, edit }: Props) {
+export function PersonDetails({ children, lookups, edit }: Props) {
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   return (
@@ -52,7 +53,7 @@ export function PersonDetails({ children, type, edit }: Props) {
       </div>
       {edit && editing ? (
         <EditForm
-          type={type}
+          lookups={lookups}
           {...edit}
           onDone={(message) => {
             setEditing(false);
@@ -67,7 +68,7 @@ export function PersonDetails({ children, type, edit }: Props) {
   );
 }
 
-function EditForm({ type, values, options, save, onDone, onCancel }: NonNullable<Props['edit']> & { type: Props['type']; onDone: (m: string) => void; onCancel: () => void }) {
+function EditForm({ lookups, values, options, save, onDone, onCancel }: NonNullable<Props['edit']> & { lookups: Props['lookups']; onDone: (m: string) => void; onCancel: () => void }) {
   const form = useForm<PersonEditInput>({ resolver: zodResolver(personEditSchema, undefined, { raw: true }) as unknown as Resolver<PersonEditInput>, defaultValues: values });
   const [error, setError] = useState<string | null>(null);
   const err = form.formState.errors;
@@ -98,9 +99,23 @@ function EditForm({ type, values, options, save, onDone, onCancel }: NonNullable
             {message(name)}
           </div>
         ))}
+        <div>
+          <label htmlFor="pe-phoneType" className="mb-1 block text-sm font-medium text-ink">
+            Phone type
+          </label>
+          <select id="pe-phoneType" className={cls(Boolean(err.phoneType))} {...described('phoneType', Boolean(err.phoneType))} {...form.register('phoneType')}>
+            <option value="">None</option>
+            {PHONE_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {PHONE_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+          {message('phoneType')}
+        </div>
       </div>
       <div className="grid gap-4 border-t border-slate-100 pt-5 sm:grid-cols-2">
-        {LOOKUPS_BY_TYPE[type].map((name) => (
+        {lookups.map((name) => (
           <div key={name}>
             <label htmlFor={`pe-${name}`} className="mb-1 block text-sm font-medium text-ink">
               {PERSON_LOOKUP_FIELDS[name]}

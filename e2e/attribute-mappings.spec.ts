@@ -12,7 +12,11 @@ test('Attribute mapping: a claim fills Department, the default covers a missing 
 
   await add.getByLabel('Assertion attribute').fill('http://schemas.example.com/claims/office-department');
   await add.getByLabel('Person field').selectOption({ label: 'Department' });
-  await add.getByLabel('Default value').fill('Billing');
+  await add.getByLabel('Default value').fill('Nowhere');
+  await add.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(add.getByText('"Nowhere" is not a Department of your organization: choose an existing one or leave it empty.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Attribute mappings' })).toHaveCount(0);
+  await add.getByLabel('Default value').fill('billing');
   await add.getByRole('button', { name: 'Save mapping' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Attribute mapping saved.' })).toBeVisible();
   const table = page.getByRole('table', { name: 'Attribute mappings' });
@@ -22,10 +26,10 @@ test('Attribute mapping: a claim fills Department, the default covers a missing 
   await preview.getByLabel('Email').fill('mapping.check@globex.example');
   await preview.getByLabel('Other assertion attributes ("name: value" per line)').fill('http://schemas.example.com/claims/office-department: Support');
   await preview.getByRole('button', { name: 'Preview login' }).click();
-  await expect(page.getByTestId('preview-changes')).toContainText('departmentId: — → Support');
+  await expect(page.getByTestId('preview-changes')).toContainText('Department: — → Support');
   await preview.getByLabel('Other assertion attributes ("name: value" per line)').fill('');
   await preview.getByRole('button', { name: 'Preview login' }).click();
-  await expect(page.getByTestId('preview-changes')).toContainText('departmentId: — → Billing');
+  await expect(page.getByTestId('preview-changes')).toContainText('Department: — → Billing');
 
   await table.getByRole('button', { name: 'Delete the mapping for Department' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Attribute mapping deleted.' })).toBeVisible();

@@ -11,7 +11,7 @@ import { ssoCli } from './helpers';
 // localhost), registers them through the sso CLI like an operator would, and sets the
 // provisioning settings the specs rely on straight in the app's database.
 
-export type E2eState = { initrodeOrigin: string; samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[]; graphUrl: string };
+export type E2eState = { platformKaseyaOneOrigin: string; initrodeOrigin: string; samlOrigin: string; kaseyaOneOrigin: string; oidcIssuer: string; databaseUrl: string; appUrl: string; acmeConnectionIds: string[]; graphUrl: string };
 
 export default async function globalSetup() {
   const dataDir = process.env.E2E_DATA_DIR!;
@@ -23,6 +23,8 @@ export default async function globalSetup() {
   const sso = await startSamlIdp({ port: Number(ports.sso) });
   const kaseyaOne = await startSamlIdp({ port: Number(ports.kaseyaOne) });
   const initrode = await startSamlIdp({ port: Number(ports.initrode) });
+  // The platform KaseyaOne IdP: one entity id for every partner organization (registered from a file: the app never fetches it).
+  const platformK1 = await startSamlIdp();
   const oidc = await startOidcProvider({ port: Number(ports.oidc) });
   // The app was started with AZURE_LOGIN_URL/AZURE_GRAPH_URL pointing at this port (playwright.config.ts).
   const graph = await startFakeGraph({ port: Number(process.env.E2E_GRAPH_PORT) });
@@ -44,6 +46,15 @@ export default async function globalSetup() {
   await sql`insert into provisioning_settings (organization_id, kaseyaone_login_enabled) select id, true from organizations where slug = 'initrode'`;
   fs.writeFileSync(path.join(dataDir, 'idp-initrode.xml'), initrode.metadataXml);
   await cli('add', '--org', 'initrode', '--metadata', path.join(dataDir, 'idp-initrode.xml'), '--kaseyaone');
+  fs.writeFileSync(path.join(dataDir, 'idp-platform-k1.xml'), platformK1.metadataXml);
+  await cli('add', '--platform-kaseyaone', '--metadata', path.join(dataDir, 'idp-platform-k1.xml'));
+  // Two partner organizations with no KaseyaOne connection of their own: the platform IdP serves both.
+  for (const [slug, name, partner] of [['umbra', 'Umbra MSP', 'k1-partner-umbra'], ['vortex', 'Vortex IT', 'k1-partner-vortex']] as const) {
+    const [o] = await sql`insert into organizations (slug, name, kaseyaone_org_id) values (${slug}, ${name}, ${partner}) returning id`;
+    const [role] = await sql`insert into security_roles (organization_id, name, access_level) values (${o!.id}, 'Basic', 0) returning id`;
+    await sql`insert into provisioning_settings (organization_id, kaseyaone_login_enabled, auto_creation_enabled, auto_creation_ever_enabled, default_security_role_id)
+      values (${o!.id}, true, true, true, ${role!.id})`;
+  }
   try {
     const id = async (table: string, org: string, name: string) =>
       (await sql.unsafe(`select t.id from ${table} t join organizations o on o.id = t.organization_id where o.slug = $1 and t.name = $2`, [org, name]))[0]!.id as string;
@@ -73,9 +84,9 @@ export default async function globalSetup() {
     await sql.end();
   }
 
-  const state: E2eState = { initrodeOrigin: initrode.origin, samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds, graphUrl: graph.url };
+  const state: E2eState = { platformKaseyaOneOrigin: platformK1.origin, initrodeOrigin: initrode.origin, samlOrigin: sso.origin, kaseyaOneOrigin: kaseyaOne.origin, oidcIssuer: oidc.issuer, databaseUrl, appUrl, acmeConnectionIds, graphUrl: graph.url };
   process.env.E2E_STATE = JSON.stringify(state);
   return async () => {
-    await Promise.all([sso.close(), kaseyaOne.close(), initrode.close(), oidc.close(), graph.stop()]);
+    await Promise.all([sso.close(), kaseyaOne.close(), initrode.close(), platformK1.close(), oidc.close(), graph.stop()]);
   };
 }

@@ -86,8 +86,8 @@ test('add one by hand, map it to an Account, remap, unmap and remove it; each ch
 
   await page.goto(`/provisioning-log?type=settings_changed`);
   const log = page.getByRole('table', { name: 'Provisioning events' });
-  await expect(log.getByRole('row').filter({ hasText: `kaseyaOneOrganization.${id}.account` }).first()).toContainText('Umbrella Health → —');
-  await expect(log.getByRole('row').filter({ hasText: `kaseyaOneOrganization.${id}: — → ${name}` })).toHaveCount(1);
+  await expect(log.getByRole('row').filter({ hasText: `KaseyaOne organization ${id}, Account` }).first()).toContainText('Umbrella Health → —');
+  await expect(log.getByRole('row').filter({ hasText: `KaseyaOne organization ${id}: — → ${name}` })).toHaveCount(1);
 
   await page.goto(`${TAB}&q=${id}`);
   await row.getByRole('button', { name: `Remove ${name}` }).click();

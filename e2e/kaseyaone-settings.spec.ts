@@ -72,6 +72,21 @@ test('KaseyaOne Settings: login before auto-creation, defaults hidden → requir
   // Turning login off takes Automatic User Creation with it.
   await login.uncheck();
   await expect(auto).toBeDisabled();
+
+  // The seat cap: a field error for nonsense, then saved, shown with the count so far.
+  await page.reload();
+  const cap = page.getByLabel('Cap on automatically created people (optional)');
+  await expect(page.getByTestId('seat-count')).toContainText(/\d+ (person|people) created automatically so far, no cap\. Each may add charges to your KaseyaOne invoice\./);
+  await cap.fill('0');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('The cap is at least 1; leave it empty for no cap.')).toBeVisible();
+  await cap.fill('1000000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  await expect(page.getByTestId('seat-count')).toContainText('of 1000000 allowed');
+  await expect(page.getByTestId('seat-warning')).toHaveCount(0);
+  await page.reload();
+  await expect(cap).toHaveValue('1000000');
 });
 
 test('a missing KaseyaOne partner organization id is a field error', async ({ page }) => {

@@ -117,6 +117,18 @@ test.describe('SSO JIT Provisioning', () => {
     await expectSignedInAs(second, email);
     expect(await personRow(email)).toMatchObject({ role: 'Service Manager' });
     await second.close();
+
+    // The person page shows the groups of the latest login only (replaced, not appended), with source and time.
+    const admin = await browser.newPage();
+    await signIn(admin, DEMO.acmeAdmin);
+    await admin.goto(`/hr/employees?q=${encodeURIComponent(email)}`);
+    await admin.getByRole('link', { name: 'Jo Tran' }).click();
+    const groups = admin.getByRole('table', { name: 'Groups' });
+    await expect(groups.locator('tbody tr')).toHaveCount(2);
+    await expect(groups.getByRole('row', { name: /Managers/ })).toContainText('SSO');
+    await expect(groups.getByRole('row', { name: /Technicians/ })).toContainText(new Date().toISOString().slice(0, 10));
+    await expect(groups).not.toContainText('Everyone');
+    await admin.close();
   });
 
   test('a user in no mapped group gets no access', async ({ page }) => {
@@ -164,8 +176,10 @@ test.describe('SSO JIT Provisioning', () => {
     await preview.getByRole('button', { name: 'Preview login' }).click();
     await expect(admin.getByTestId('preview-outcome')).toHaveText('Allowed — A new person would be created');
     await expect(admin.getByTestId('preview-rule')).toContainText('group Technicians → Technician');
-    await expect(admin.getByTestId('preview-changes')).toContainText('securityRoleId: — → Technician');
-    await expect(admin.getByTestId('preview-changes')).toContainText('departmentId: — → Service Desk');
+    const sent = admin.getByRole('list', { name: 'Groups in the login' });
+    await expect(sent.getByRole('listitem')).toHaveText(['Everyone', 'Technicians — matched the rule']);
+    await expect(admin.getByTestId('preview-changes')).toContainText('Security Role: — → Technician');
+    await expect(admin.getByTestId('preview-changes')).toContainText('Department: — → Service Desk');
     expect(await personRow(email)).toBeUndefined();
     await admin.close();
 
@@ -200,7 +214,13 @@ test.describe('SSO JIT Provisioning', () => {
 
     await admin.reload();
     await expect(admin.getByLabel('Person events')).toContainText('person updated');
+    // Deactivate asks first, like delete: Cancel changes nothing.
     await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('button', { name: 'Cancel' }).click();
+    await expect(admin.getByRole('button', { name: 'Confirm deactivate' })).toHaveCount(0);
+    expect(await personRow(email)).toMatchObject({ status: 'active' });
+    await admin.getByRole('button', { name: 'Deactivate' }).click();
+    await admin.getByRole('button', { name: 'Confirm deactivate' }).click();
     await expect(admin.getByRole('status').filter({ hasText: 'Person deactivated.' })).toBeVisible();
     await admin.close();
 

@@ -29,6 +29,18 @@ const schema = z.object({
   /** Microsoft identity platform and Graph base URLs; tests point them at the fake on 127.0.0.1. */
   AZURE_LOGIN_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://login.microsoftonline.com')),
   AZURE_GRAPH_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('https://graph.microsoft.com')),
+  /**
+   * This product's identifiers in KaseyaOne's products claim, comma-separated, compared
+   * case-insensitively: a claim naming none of them is refused (no_product_access).
+   */
+  KASEYAONE_PRODUCT_IDS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v : 'psa'),
+    z
+      .string()
+      .transform((v) => [...new Set(v.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))])
+      .refine((ids) => ids.length > 0, 'must name at least one product id, e.g. psa')
+      .refine((ids) => ids.every((p) => /^[a-z0-9._:-]+$/.test(p)), 'product ids are letters, digits and . _ : - separated by commas'),
+  ),
   /** Run the Azure AD sync worker and scheduler in this process (off for CLIs). */
   SYNC_WORKER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).default('on')),
   /** A sync run with no sign of life (a Graph answer, a committed batch) for this long is stopped and marked failed. */

@@ -54,11 +54,24 @@ describe('attribute mappings (seed 004)', () => {
     expect(events).toHaveLength(2);
   });
 
-  it('validates input, and only deletes its own organization\'s mappings', async () => {
+  it('validates input (a lookup default must name an existing value, case-insensitively), and only deletes its own organization\'s mappings', async () => {
     expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: ' ', personField: 'password', defaultValue: null, applyOn: 'every_login' })).toMatchObject({
       ok: false,
       fieldErrors: { attributeName: 'Enter the assertion attribute name (a claim URI is fine).', personField: 'Choose a person field.' },
     });
+    expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'dept', personField: 'departmentId', defaultValue: 'Nowhere', applyOn: 'every_login' })).toMatchObject({
+      ok: false,
+      fieldErrors: { defaultValue: '"Nowhere" is not a Department of your organization: choose an existing one or leave it empty.' },
+    });
+    // Globex's departments are not Acme's.
+    expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'dept', personField: 'departmentId', defaultValue: 'Billing', applyOn: 'every_login' })).toMatchObject({ ok: false });
+    expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'title', personField: 'firstName', defaultValue: 'Anyone', applyOn: 'create' })).toEqual({ ok: true });
+    // A lookup default is stored as the lookup spells it.
+    expect(await saveAttributeMapping(db, org.acme!, actor, { attributeName: 'loc', personField: 'locationId', defaultValue: 'head office', applyOn: 'create' })).toEqual({ ok: true });
+    expect((await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'locationId')).toMatchObject({ defaultValue: 'Head Office' });
+    await deleteAttributeMapping(db, org.acme!, actor, (await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'locationId')!.id);
+    await deleteAttributeMapping(db, org.acme!, actor, (await listAttributeMappings(db, org.acme!)).find((m) => m.personField === 'firstName')!.id);
+    expect(await listAttributeMappings(db, org.acme!)).toMatchObject([{ attributeName: 'dept', defaultValue: null, applyOn: 'create' }]);
     const [mine] = await listAttributeMappings(db, org.acme!);
     expect(await deleteAttributeMapping(db, org.globex!, actor, mine!.id)).toMatchObject({ ok: false });
     expect(await listAttributeMappings(db, org.acme!)).toHaveLength(1);

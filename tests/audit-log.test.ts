@@ -31,7 +31,8 @@ describe('provisioning log', () => {
     expect(page.rows.map((r) => r.type)).toEqual(['login_denied', 'person_created']);
     const created = page.rows[1]!;
     expect(created.personEmail).toBe('log.created@acme.example');
-    expect(created.diff).toContainEqual({ field: 'securityRoleId', before: '—', after: 'Read Only' });
+    expect(created.diff).toContainEqual({ field: 'securityRoleId', label: 'Security Role', before: '—', after: 'Read Only' });
+    expect(created.diff).toContainEqual({ field: 'type', label: 'User type', before: '—', after: 'Employee' });
     expect((await listEvents(db, org.globex!, filters())).rows.every((r) => r.personEmail !== 'log.created@acme.example')).toBe(true);
   });
 

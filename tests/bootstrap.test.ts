@@ -22,6 +22,18 @@ afterEach(() => {
 });
 
 describe('start-up configuration', () => {
+  it('KASEYAONE_PRODUCT_IDS: default psa; a list is trimmed and lower-cased; a malformed one stops start-up naming it', () => {
+    delete process.env.KASEYAONE_PRODUCT_IDS;
+    reloadEnv();
+    expect(getEnv().KASEYAONE_PRODUCT_IDS).toEqual(['psa']);
+    process.env.KASEYAONE_PRODUCT_IDS = ' PSA, bms ,psa';
+    reloadEnv();
+    expect(getEnv().KASEYAONE_PRODUCT_IDS).toEqual(['psa', 'bms']);
+    process.env.KASEYAONE_PRODUCT_IDS = 'psa, dark web';
+    reloadEnv();
+    expect(() => getEnv()).toThrow(/KASEYAONE_PRODUCT_IDS: product ids are letters/);
+  });
+
   it('with DATABASE_URL uses that server: migrates it and starts nothing embedded', async () => {
     const lines: string[] = [];
     const db = await prepareDatabase({ log: (l) => lines.push(l), productionMode: false, seed: 'never' });

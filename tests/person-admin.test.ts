@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { describeChanges } from '@/lib/audit/log';
-import { editPerson, getPerson, updatePersonAdmin } from '@/lib/people/person';
+import { editPerson, getPerson, removePerson, restorePerson, updatePersonAdmin } from '@/lib/people/person';
+import { listPeople } from '@/lib/people/queries';
+import { normalizeIdentity } from '@/lib/provisioning/normalize';
+import { provisionLogin } from '@/lib/users/provision';
 import { loadLookupOptions } from '@/lib/settings/kaseyaone';
 import { testDb } from './db';
 
@@ -35,6 +38,35 @@ describe('person administration', () => {
     expect(await updatePersonAdmin(db, org.acme!.id, org.acme!.root, { personId: org.acme!.root, status: 'inactive' })).toEqual({ ok: false, error: 'The root user cannot be deactivated.' });
   });
 
+  it('Remove (with a reason) is a tombstone: deactivated, audited, JIT does not bring them back, filterable; Restore undoes it', async () => {
+    const [readOnly] = await db.select().from(s.securityRoles).where(and(eq(s.securityRoles.organizationId, org.acme!.id), eq(s.securityRoles.name, 'Read Only')));
+    await db.update(s.provisioningSettings).set({ kaseyaOneLoginEnabled: true, autoCreationEnabled: true, defaultSecurityRoleId: readOnly!.id }).where(eq(s.provisioningSettings.organizationId, org.acme!.id));
+    await db.update(s.organizations).set({ kaseyaOneOrgId: 'k1-partner-acme' }).where(eq(s.organizations.id, org.acme!.id));
+    const identity = normalizeIdentity('kaseyaone', 'k1', { id: 'k1-rita', email: 'rita.removed@acme.example', partnerOrgId: 'k1-partner-acme' });
+    const created = await provisionLogin(db, { organizationId: org.acme!.id, identity });
+    expect(created).toMatchObject({ outcome: 'allow', action: 'create' });
+    const rita = (created as { personId: string }).personId;
+
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: rita, reason: ' ' })).toMatchObject({ ok: false, fieldErrors: { reason: 'Say why this person is removed: the log keeps it.' } });
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: org.acme!.root, reason: 'x' })).toEqual({ ok: false, error: 'The root user cannot be removed.' });
+    expect(await removePerson(db, org.globex!.id, org.globex!.root, { personId: rita, reason: 'x' })).toMatchObject({ ok: false, notFound: true });
+    expect(await removePerson(db, org.acme!.id, org.acme!.root, { personId: rita, reason: 'Left the company' })).toEqual({ ok: true, changed: ['removed', 'status'] });
+    expect(await getPerson(db, org.acme!.id, rita)).toMatchObject({ status: 'inactive', removedReason: 'Left the company', removedAt: expect.any(Date) });
+    const [removal] = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.personId, rita)).orderBy(desc(s.provisioningEvents.createdAt)).limit(1);
+    expect(removal).toMatchObject({ type: 'person_removed', actorPersonId: org.acme!.root, detail: { detail: 'Left the company' } });
+
+    expect(await provisionLogin(db, { organizationId: org.acme!.id, identity })).toMatchObject({ outcome: 'deny', reason: 'person_removed' });
+    expect(await updatePersonAdmin(db, org.acme!.id, org.acme!.root, { personId: rita, status: 'active' })).toEqual({ ok: false, error: 'This person was removed: restore them instead.' });
+    const removedList = await listPeople(db, org.acme!.id, 'employee', { status: 'removed' });
+    expect(removedList.rows.map((r) => r.id)).toEqual([rita]);
+    expect(removedList.rows[0]!.removed).toBe(true);
+
+    expect(await restorePerson(db, org.acme!.id, org.acme!.root, { personId: rita })).toEqual({ ok: true, changed: ['removed', 'status'] });
+    expect(await getPerson(db, org.acme!.id, rita)).toMatchObject({ status: 'active', removedAt: null, removedReason: null });
+    expect(await provisionLogin(db, { organizationId: org.acme!.id, identity })).toMatchObject({ outcome: 'allow' });
+    expect((await listPeople(db, org.acme!.id, 'employee', { status: 'removed' })).total).toBe(0);
+  });
+
   it("another organization's person is not found and stays untouched", async () => {
     expect(await getPerson(db, org.globex!.id, bob)).toBeNull();
     expect(await updatePersonAdmin(db, org.globex!.id, org.globex!.root, { personId: bob, status: 'inactive' })).toMatchObject({ ok: false, notFound: true });
@@ -53,9 +85,12 @@ describe('editing a person', () => {
       username: p.username ?? '',
       email: p.email,
       phone: p.phone ?? '',
+      phoneType: p.phoneType ?? '',
       jobTitleId: p.jobTitleId ?? '',
       departmentId: p.departmentId ?? '',
       locationId: p.locationId ?? '',
+      managerId: p.managerId ?? '',
+      employmentTypeId: p.employmentTypeId ?? '',
       securityRoleId: p.securityRoleId ?? '',
       employeeRoleId: p.employeeRoleId ?? '',
       clientAccountId: p.clientAccountId ?? '',
@@ -84,8 +119,8 @@ describe('editing a person', () => {
     expect(event).toMatchObject({ type: 'person_updated', source: 'admin', actorPersonId: org.acme!.root, detail: { what: 'person_edit' } });
     expect(event.diff.firstName).toEqual({ before: 'Alice', after: 'Alicia' });
     expect(await describeChanges(db, org.acme!.id, { securityRoleId: event.diff.securityRoleId!, locationId: event.diff.locationId! })).toEqual([
-      { field: 'securityRoleId', before: 'Service Manager', after: 'Technician' },
-      { field: 'locationId', before: 'Head Office', after: '—' },
+      { field: 'securityRoleId', label: 'Security Role', before: 'Service Manager', after: 'Technician' },
+      { field: 'locationId', label: 'Location', before: 'Head Office', after: '—' },
     ]);
 
     // The same values again: nothing changes and no event is written.
@@ -132,6 +167,31 @@ describe('editing a person', () => {
     const res = await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(sam)), clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: name(o.departmentId, 'Finance') });
     expect(res).toEqual({ ok: true, changed: ['clientAccountId'] });
     expect(await getPerson(db, org.acme!.id, sam)).toMatchObject({ clientAccountId: name(o.clientAccountId, 'Initech'), departmentId: null });
+  });
+
+  it('every Employee Default is editable on an employee: Manager, Employment Type and Account too, and the phone type', async () => {
+    const bob = (await db.select().from(s.people).where(eq(s.people.email, 'bob.martin@acme.example')))[0]!.id;
+    const tech = (await db.select().from(s.people).where(eq(s.people.email, 'tech@acme.example')))[0]!;
+    const o = await loadLookupOptions(db, org.acme!.id);
+    const res = await editPerson(db, org.acme!.id, org.acme!.root, {
+      ...(await form(bob)),
+      managerId: tech.id,
+      employmentTypeId: name(o.employmentTypeId, 'Contractor'),
+      clientAccountId: name(o.clientAccountId, 'Initech'),
+      phone: '+1 555 0199',
+      phoneType: 'mobile',
+    });
+    expect(res).toEqual({ ok: true, changed: ['phone', 'phoneType', 'managerId', 'employmentTypeId', 'clientAccountId'] });
+    expect(await getPerson(db, org.acme!.id, bob)).toMatchObject({ managerId: tech.id, employmentTypeId: name(o.employmentTypeId, 'Contractor'), clientAccountId: name(o.clientAccountId, 'Initech'), phoneType: 'mobile' });
+    const changes = await describeChanges(db, org.acme!.id, (await lastEvent(bob)).diff);
+    expect(changes).toContainEqual({ field: 'managerId', label: 'Manager', before: 'Ava Root', after: `${tech.firstName} ${tech.lastName}` });
+
+    // Not their own manager; not another organization's person; not a contact.
+    const sam = (await db.select().from(s.people).where(eq(s.people.email, 'sam.jones@umbrella-health.example')))[0]!.id;
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: bob })).toMatchObject({ ok: false, fieldErrors: { managerId: 'A person cannot be their own manager.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: org.globex!.root })).toMatchObject({ ok: false, fieldErrors: { managerId: 'Choose a Manager among your organization’s employees.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), managerId: sam })).toMatchObject({ ok: false, fieldErrors: { managerId: 'Choose a Manager among your organization’s employees.' } });
+    expect(await editPerson(db, org.acme!.id, org.acme!.root, { ...(await form(bob)), phoneType: 'pager' })).toMatchObject({ ok: false, fieldErrors: { phoneType: 'Choose a phone type.' } });
   });
 
   it('refuses bad input field by field', async () => {

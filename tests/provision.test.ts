@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as s from '@/lib/db/schema';
 import { openDb } from '@/lib/db/client';
 import { seedDemo } from '@/lib/db/seed';
-import { getEnv } from '@/lib/env';
+import { getEnv, reloadEnv } from '@/lib/env';
 import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
+import { replaceGroupMemberships } from '@/lib/users/groups';
 import { previewLogin, provisionLogin } from '@/lib/users/provision';
 import { testDb } from './db';
 
@@ -70,6 +71,32 @@ describe('applying login decisions', () => {
     const after = await personByEmail(email);
     expect(after).toMatchObject({ lastName: 'Okafor-Bell', securityRoleId: ids.readOnly });
     expect((await event(second.eventId)).diff).toEqual({ lastName: { before: 'Okafor', after: 'Okafor-Bell' } });
+  });
+
+  it('a login with the email in capitals as the subject id finds the same identity: one external id, not two', async () => {
+    const email = unique('casey');
+    await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Technicians'] }) });
+    const upper = email.toUpperCase();
+    const again = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: upper, email: upper, groups: ['Technicians'] }) });
+    expect(again).toMatchObject({ outcome: 'allow' });
+    const person = await personByEmail(email);
+    const links = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, person!.id));
+    expect(links.map((l) => l.externalId)).toEqual([email]);
+  });
+
+  it('KASEYAONE_PRODUCT_IDS decides which products claim gets in, case-insensitively', async () => {
+    const email = unique('product');
+    process.env.KASEYAONE_PRODUCT_IDS = 'bms';
+    reloadEnv();
+    try {
+      const psa = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, products: ['psa'] }) });
+      expect(psa).toMatchObject({ outcome: 'deny', reason: 'no_product_access' });
+      const bms = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, products: ['BMS'] }) });
+      expect(bms).toMatchObject({ outcome: 'allow', action: 'create' });
+    } finally {
+      delete process.env.KASEYAONE_PRODUCT_IDS;
+      reloadEnv();
+    }
   });
 
   it('a denied login writes its event and creates nothing', async () => {
@@ -191,5 +218,41 @@ describe('login preview', () => {
 
     const denied = await previewLogin(db, { organizationId: acme.id, identity: sso({ id: 'x', email: unique('nobody'), groups: ['Sales'] }) });
     expect(denied).toMatchObject({ outcome: 'deny', reason: 'no_matching_rule' });
+  });
+});
+
+describe('group memberships from the IdP (seed 004: "the contact\'s connections to user groups")', () => {
+  const groupsOf = async (personId: string) =>
+    (await db.select().from(s.personGroups).where(eq(s.personGroups.personId, personId))).map((g) => `${g.source}:${g.groupName}`).sort();
+
+  it('every login replaces the person\'s groups at that source (not appended; empty when the IdP sends none); other sources are kept', async () => {
+    const email = unique('groups');
+    const first = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Technicians', 'Everyone'] }) });
+    const personId = (first as { personId: string }).personId;
+    expect(await groupsOf(personId)).toEqual(['sso:Everyone', 'sso:Technicians']);
+    await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, groups: ['K1 Admins'] }) });
+    await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Technicians', 'Managers'] }) });
+    expect(await groupsOf(personId)).toEqual(['kaseyaone:K1 Admins', 'sso:Managers', 'sso:Technicians']);
+    // No groups in the assertion: that source's groups are cleared (a refused login still records it).
+    const denied = await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email }) });
+    expect(denied).toMatchObject({ outcome: 'deny', reason: 'no_matching_rule' });
+    expect(await groupsOf(personId)).toEqual(['kaseyaone:K1 Admins']);
+  });
+
+  it('replaceGroupMemberships is set-based for the directory sync: many people at once, and never another organization\'s person', async () => {
+    const [a, b] = await Promise.all(['bulk.a', 'bulk.b'].map(async (n) => {
+      const email = unique(n);
+      return ((await provisionLogin(db, { organizationId: acme.id, identity: sso({ id: email, email, groups: ['Technicians'] }) })) as { personId: string }).personId;
+    }));
+    const [gina] = await db.select().from(s.people).where(eq(s.people.email, 'gina.ross@globex.example'));
+    const seen = new Date('2026-03-01T10:00:00Z');
+    await replaceGroupMemberships(db, acme.id, 'azure', [{ personId: a!, groups: ['g-1', 'g-2', 'g-2'] }, { personId: b!, groups: [] }, { personId: gina!.id, groups: ['g-1'] }], seen);
+    expect(await groupsOf(a!)).toEqual(['azure:g-1', 'azure:g-2', 'sso:Technicians']);
+    expect(await groupsOf(b!)).toEqual(['sso:Technicians']);
+    expect(await groupsOf(gina!.id)).toEqual([]);
+    const [row] = await db.select().from(s.personGroups).where(and(eq(s.personGroups.personId, a!), eq(s.personGroups.groupName, 'g-1')));
+    expect(row!.lastSeenAt).toEqual(seen);
+    await replaceGroupMemberships(db, acme.id, 'azure', [{ personId: a!, groups: ['g-2'] }]);
+    expect(await groupsOf(a!)).toEqual(['azure:g-2', 'sso:Technicians']);
   });
 });

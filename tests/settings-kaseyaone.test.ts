@@ -118,4 +118,22 @@ describe('KaseyaOne Settings', () => {
     expect(await saveKaseyaOneSettings(db, acme, actor, { ...on, clientAccountId: '' })).toMatchObject({ ok: true, changed: ['clientAccountId'] });
     expect((await getKaseyaOneSettings(db, acme)).values.clientAccountId).toBeNull();
   });
+
+  it('the seat cap: saved and audited, counted against the people created automatically, and refused when not a whole number ≥ 1', async () => {
+    const { values, seats } = await getKaseyaOneSettings(db, acme);
+    expect(seats).toEqual({ used: 2, cap: null }); // zed and yan, created by KaseyaOne logins above
+    for (const bad of ['0', '2.5', 'ten']) {
+      expect(await saveKaseyaOneSettings(db, acme, actor, { ...values, seatCap: bad })).toMatchObject({ ok: false, fieldErrors: { seatCap: expect.any(String) } });
+    }
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...values, seatCap: '3' })).toEqual({ ok: true, changed: ['seatCap'] });
+    expect((await getKaseyaOneSettings(db, acme)).seats).toEqual({ used: 2, cap: 3 });
+    const [event] = await db.select().from(s.provisioningEvents).where(eq(s.provisioningEvents.organizationId, acme)).orderBy(desc(s.provisioningEvents.createdAt)).limit(1);
+    expect(event!.diff.seatCap).toEqual({ before: null, after: 3 });
+
+    const k1 = (n: string) => normalizeIdentity('kaseyaone', 'k1', { id: `k1-${n}`, email: `${n}@acme.example`, partnerOrgId: 'k1-partner-acme' });
+    expect(await provisionLogin(db, { organizationId: acme, identity: k1('seat.three') })).toMatchObject({ outcome: 'allow', action: 'create' });
+    expect(await provisionLogin(db, { organizationId: acme, identity: k1('seat.four') })).toMatchObject({ outcome: 'deny', reason: 'seat_limit_reached' });
+    expect((await getKaseyaOneSettings(db, acme)).seats).toEqual({ used: 3, cap: 3 });
+    expect(await saveKaseyaOneSettings(db, acme, actor, { ...values, seatCap: '' })).toEqual({ ok: true, changed: ['seatCap'] });
+  });
 });

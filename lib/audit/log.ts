@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { pageParamsSchema, type Page } from '@/lib/pagination';
+import { describeDiff, diffStrings, type ChangeRow } from './labels';
 
 export const EVENT_TYPES = s.eventType.enumValues;
 
@@ -31,7 +32,7 @@ export type LogRow = {
   personName: string | null;
   personEmail: string | null;
   actorName: string | null;
-  diff: { field: string; before: string; after: string }[];
+  diff: ChangeRow[];
   detail: Record<string, unknown>;
 };
 
@@ -84,9 +85,7 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
       .leftJoin(person, and(eq(person.id, s.provisioningEvents.personId), eq(person.organizationId, organizationId)))
       .where(and(...where)) as unknown as Promise<[{ total: number }]>,
   ]);
-  const names = await namesFor(db, organizationId, rows.flatMap((r) => Object.values(r.event.diff).flatMap((c) => [c.before, c.after])));
-  const describe = (diff: Record<string, { before: unknown; after: unknown }>) =>
-    Object.entries(diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) }));
+  const names = await namesFor(db, organizationId, rows.flatMap((r) => diffStrings(r.event.diff)));
   return {
     total,
     page: f.page,
@@ -101,7 +100,7 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
       personName: r.personName ?? directoryName(r.event.detail),
       personEmail: r.personEmail ?? (r.event.detail as { identity?: { email?: string } }).identity?.email ?? directoryLogin(r.event.detail),
       actorName: r.actorName,
-      diff: describe(r.event.diff),
+      diff: describeDiff(r.event.diff, names),
       detail: r.event.detail,
     })),
   };
@@ -135,15 +134,8 @@ async function namesFor(db: Db, organizationId: string, values: unknown[]): Prom
   return names;
 }
 
-function readable(v: unknown, names: Map<string, string>): string {
-  if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'string') return names.get(v) ?? v;
-  if (typeof v === 'boolean') return v ? 'on' : 'off';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-/** Field changes as a person reads them: lookup and person ids shown by name. */
-export async function describeChanges(db: Db, organizationId: string, diff: Record<string, { before: unknown; after: unknown }>) {
-  const names = await namesFor(db, organizationId, Object.values(diff).flatMap((c) => [c.before, c.after]));
-  return Object.entries(diff).map(([field, c]) => ({ field, before: readable(c.before, names), after: readable(c.after, names) }));
+/** Field changes as a person reads them: labels as the forms say them, lookup and person ids shown by name. */
+export async function describeChanges(db: Db, organizationId: string, diff: Record<string, { before: unknown; after: unknown }>): Promise<ChangeRow[]> {
+  const names = await namesFor(db, organizationId, diffStrings(diff));
+  return describeDiff(diff, names);
 }

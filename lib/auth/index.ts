@@ -7,7 +7,7 @@ import { clientIp } from '@/lib/net/client-ip';
 import { safeRedirectUrl } from '@/lib/net/redirect';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
 import { jacksonFetch } from '@/lib/sso/in-process-fetch';
-import { ssoLogin, type JacksonProfile } from '@/lib/sso/login';
+import { deniedPath, ssoLogin, type JacksonProfile } from '@/lib/sso/login';
 import { authenticateLocal } from './local';
 import { checkThrottle, recordFailure, recordSuccess } from './throttle';
 import { credentialsSchema } from './schemas';
@@ -25,11 +25,11 @@ class Throttled extends CredentialsSignin {
     this.code = `throttled:${retryAfterSeconds}`;
   }
 }
-/** An IdP-initiated login the provisioning decision refused: `denied:<reason>:<event id>`. */
+/** An IdP-initiated login the provisioning decision refused: `denied:<path of its denial page>`. */
 class SsoDenied extends CredentialsSignin {
-  constructor(reason: string, eventId: string) {
+  constructor(path: string) {
     super();
-    this.code = `denied:${reason}:${eventId}`;
+    this.code = `denied:${path}`;
   }
 }
 
@@ -79,7 +79,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           });
           const profile = (await oauthController.userInfo(access_token)) as JacksonProfile;
           const result = await ssoLogin(getDb(), profile);
-          if (result.outcome === 'deny') throw new SsoDenied(result.reason, result.eventId);
+          if (result.outcome === 'deny') throw new SsoDenied(deniedPath(result));
           return { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin };
         },
       }),
@@ -114,7 +114,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       async signIn({ user, account, profile }) {
         if (account?.provider !== 'boxyhq-saml') return true;
         const result = await ssoLogin(getDb(), profile as JacksonProfile);
-        if (result.outcome === 'deny') return `/auth/denied?code=${result.reason}&ref=${result.eventId}`;
+        if (result.outcome === 'deny') return deniedPath(result);
         Object.assign(user, { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin });
         return true;
       },

@@ -42,6 +42,8 @@ export const eventType = pgEnum('event_type', [
   'person_merged',
   'settings_changed',
   'sync_skipped',
+  'person_removed',
+  'person_restored',
 ]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -62,7 +64,10 @@ export const organizations = pgTable('organizations', {
   products: text('products').array().notNull().default(sql`'{}'::text[]`),
   verifiedDomains: text('verified_domains').array().notNull().default(sql`'{}'::text[]`),
   createdAt: createdAt(),
-});
+}, (t) => [
+  // The platform KaseyaOne IdP routes each login by this id, so one organization per id.
+  uniqueIndex('organizations_kaseyaone_org_id_lower_uq').on(sql`lower(${t.kaseyaOneOrgId})`),
+]);
 
 /** The per-organization lookups share one shape; each is its own table so foreign keys stay exact. */
 function lookupTable(name: string) {
@@ -122,6 +127,8 @@ export const people = pgTable(
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     /** Set when an admin removed the person on purpose (tombstone): JIT will not re-create them. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    /** Why the admin removed them, as they wrote it (shown on the person page). */
+    removedReason: text('removed_reason'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -158,6 +165,25 @@ export const personIdentities = pgTable(
     uniqueIndex('person_identities_source_ext_uq').on(t.source, t.scope, t.externalId),
     index('person_identities_person_idx').on(t.personId),
   ],
+);
+
+/**
+ * A person's group memberships as each identity source last reported them (seed 004:
+ * "the contact's connections to user groups"). Replaced, never appended to, on every
+ * login or sync that reports them; SSO/KaseyaOne store group names, Azure AD object ids.
+ */
+export const personGroups = pgTable(
+  'person_groups',
+  {
+    organizationId: orgId(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    source: identitySource('source').notNull(),
+    groupName: text('group_name').notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('person_groups_pk').on(t.personId, t.source, t.groupName)],
 );
 
 export const provisioningSettings = pgTable('provisioning_settings', {

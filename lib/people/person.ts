@@ -6,7 +6,7 @@ import * as s from '@/lib/db/schema';
 import { aOrAn } from '@/lib/settings/schemas';
 import { invalidInput } from '@/lib/validation';
 import { EMAIL_UNAVAILABLE, emailRefusal } from './email';
-import { LOOKUPS_BY_TYPE, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
+import { lookupsFor, PERSON_LOOKUP_FIELDS, personEditSchema, type PersonEdit, type PersonLookupField } from './schemas';
 
 /** Fields an admin can lock: SSO logins and directory sync then leave them alone. */
 export const LOCKABLE_FIELDS = {
@@ -72,6 +72,7 @@ export async function updatePersonAdmin(db: Db, organizationId: string, actorPer
     if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonUpdate;
     const p = current.person;
     if (input.status === 'inactive' && current.rootId === p.id) return { ok: false, error: 'The root user cannot be deactivated.' } as PersonUpdate;
+    if (input.status === 'active' && p.removedAt) return { ok: false, error: 'This person was removed: restore them instead.' } as PersonUpdate;
     const diff: Record<string, { before: unknown; after: unknown }> = {};
     const set: Partial<typeof s.people.$inferInsert> = {};
     if (input.status && input.status !== p.status) {
@@ -97,12 +98,13 @@ const LOOKUP_TABLES = {
   jobTitleId: s.jobTitles,
   departmentId: s.departments,
   locationId: s.locations,
+  employmentTypeId: s.employmentTypes,
   securityRoleId: s.securityRoles,
   employeeRoleId: s.employeeRoles,
   clientAccountId: s.clientAccounts,
-} as const satisfies Record<PersonLookupField, unknown>;
+} as const satisfies Record<Exclude<PersonLookupField, 'managerId'>, unknown>;
 
-const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone'] as const;
+const TEXT_FIELDS = ['firstName', 'lastName', 'username', 'email', 'phone', 'phoneType'] as const;
 
 export type PersonEditResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string>; notFound?: boolean };
 
@@ -123,10 +125,19 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
       const p = current.person;
 
       const fieldErrors: Record<string, string> = {};
-      const lookups = LOOKUPS_BY_TYPE[p.type];
+      const lookups = lookupsFor(p);
       for (const field of lookups) {
         const id = input[field];
         if (!id) continue;
+        if (field === 'managerId') {
+          if (id === p.id) fieldErrors.managerId = 'A person cannot be their own manager.';
+          const [manager] = await tx
+            .select({ id: s.people.id })
+            .from(s.people)
+            .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, id), eq(s.people.type, 'employee')));
+          if (!manager) fieldErrors.managerId ??= 'Choose a Manager among your organization’s employees.';
+          continue;
+        }
         const table = LOOKUP_TABLES[field];
         const [found] = await tx.select({ id: table.id }).from(table).where(and(eq(table.organizationId, organizationId), eq(table.id, id)));
         if (!found) fieldErrors[field] = `Choose ${aOrAn(PERSON_LOOKUP_FIELDS[field])} of your organization.`;
@@ -164,4 +175,58 @@ export async function editPerson(db: Db, organizationId: string, actorPersonId: 
     if (isUniqueViolation(err, 'people_email_lower_uq')) return refuse({ email: EMAIL_UNAVAILABLE });
     throw err;
   }
+}
+
+export const personRemovalSchema = z.object({
+  personId: z.uuid(),
+  reason: z.string().trim().min(1, 'Say why this person is removed: the log keeps it.').max(500, 'Keep the reason under 500 characters.'),
+});
+export const personRestoreSchema = z.object({ personId: z.uuid() });
+
+/**
+ * Remove a person on purpose (a tombstone): they are deactivated, and neither a JIT login
+ * nor a directory sync re-creates or reactivates them until an admin restores them. The
+ * root user and the acting admin cannot be removed.
+ */
+export async function removePerson(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<PersonEditResult> {
+  const parsed = personRemovalSchema.safeParse(raw);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const { personId, reason } = parsed.data;
+  return db.transaction(async (tx) => {
+    const current = await lockPerson(tx, organizationId, personId);
+    if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonEditResult;
+    const p = current.person;
+    if (current.rootId === p.id) return { ok: false, error: 'The root user cannot be removed.' } as PersonEditResult;
+    if (p.id === actorPersonId) return { ok: false, error: 'You cannot remove yourself: ask another admin.' } as PersonEditResult;
+    if (p.removedAt) return { ok: true, changed: [] } as PersonEditResult;
+    const now = new Date();
+    const diff: Record<string, { before: unknown; after: unknown }> = { removed: { before: false, after: true } };
+    if (p.status !== 'inactive') diff.status = { before: p.status, after: 'inactive' };
+    await tx
+      .update(s.people)
+      .set({ removedAt: now, removedReason: reason, status: 'inactive', updatedAt: now })
+      .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, p.id)));
+    await tx.insert(s.provisioningEvents).values({ organizationId, type: 'person_removed', source: 'admin', actorPersonId, personId: p.id, diff, detail: { what: 'person_removed', detail: reason } });
+    return { ok: true, changed: Object.keys(diff) } as PersonEditResult;
+  });
+}
+
+/** Undo a removal: the tombstone goes and the person is active again. */
+export async function restorePerson(db: Db, organizationId: string, actorPersonId: string, raw: unknown): Promise<PersonEditResult> {
+  const parsed = personRestoreSchema.safeParse(raw);
+  if (!parsed.success) return invalidInput(parsed.error);
+  return db.transaction(async (tx) => {
+    const current = await lockPerson(tx, organizationId, parsed.data.personId);
+    if (!current) return { ok: false, error: 'That person does not exist.', notFound: true } as PersonEditResult;
+    const p = current.person;
+    if (!p.removedAt) return { ok: true, changed: [] } as PersonEditResult;
+    const diff: Record<string, { before: unknown; after: unknown }> = { removed: { before: true, after: false } };
+    if (p.status !== 'active') diff.status = { before: p.status, after: 'active' };
+    await tx
+      .update(s.people)
+      .set({ removedAt: null, removedReason: null, status: 'active', updatedAt: new Date() })
+      .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, p.id)));
+    await tx.insert(s.provisioningEvents).values({ organizationId, type: 'person_restored', source: 'admin', actorPersonId, personId: p.id, diff, detail: { what: 'person_restored', removedReason: p.removedReason } });
+    return { ok: true, changed: Object.keys(diff) } as PersonEditResult;
+  });
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/lib/db/client';
 import { clientAccounts, departments, jobTitles, people, securityRoles } from '@/lib/db/schema';
@@ -16,6 +16,7 @@ export type PersonRow = {
   securityRole: string | null;
   account: string | null;
   lastLoginAt: Date | null;
+  removed: boolean;
 };
 
 export const PEOPLE_SORTS = ['name', '-name', 'email', '-email', 'lastLogin', '-lastLogin', 'created', '-created'] as const;
@@ -23,7 +24,8 @@ export const PEOPLE_SORTS = ['name', '-name', 'email', '-email', 'lastLogin', '-
 export const peopleQuerySchema = pageParamsSchema.extend({
   sort: z.enum(PEOPLE_SORTS).catch('name'),
   q: z.string().trim().min(1).max(200).optional().catch(undefined),
-  status: z.enum(['active', 'inactive', 'archived']).optional().catch(undefined),
+  /** `removed`: people an admin removed on purpose (tombstones), whatever their status. */
+  status: z.enum(['active', 'inactive', 'archived', 'removed']).optional().catch(undefined),
   source: z.enum(['local', 'sso_jit', 'kaseyaone', 'azure_ad']).optional().catch(undefined),
 });
 export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
@@ -46,7 +48,8 @@ function orderBy(sort: PeopleQuery['sort']): SQL[] {
 export async function listPeople(db: Db, organizationId: string, type: 'employee' | 'contact', query: Partial<PeopleQuery> = {}): Promise<Page<PersonRow>> {
   const q = peopleQuerySchema.parse(query);
   const where: SQL[] = [eq(people.organizationId, organizationId), eq(people.type, type)];
-  if (q.status) where.push(eq(people.status, q.status));
+  if (q.status === 'removed') where.push(isNotNull(people.removedAt));
+  else if (q.status) where.push(eq(people.status, q.status));
   if (q.source) where.push(eq(people.source, q.source));
   if (q.q) {
     const like = `%${q.q.replace(/[%_\\]/g, '\\$&')}%`;
@@ -71,6 +74,7 @@ export async function listPeople(db: Db, organizationId: string, type: 'employee
         status: people.status,
         source: people.source,
         lastLoginAt: people.lastLoginAt,
+        removed: sql<boolean>`${people.removedAt} is not null`,
         department: departments.name,
         jobTitle: jobTitles.name,
         securityRole: securityRoles.name,

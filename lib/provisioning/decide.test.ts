@@ -29,7 +29,7 @@ function org(over: Partial<OrgContext> = {}, settings: Partial<OrgContext['setti
     contractEndsOn: null,
     kaseyaOneOrgId: 'k1-acme',
     rootPersonId: 'person-root',
-    productId: 'psa',
+    productIds: ['psa', 'bms'],
     autoCreatedCount: 0,
     ...over,
     settings: { method: 'sso_jit', kaseyaOneLoginEnabled: true, autoCreationEnabled: true, defaults: DEFAULTS, seatCap: null, ...settings },
@@ -206,9 +206,14 @@ describe('KaseyaOne login (seeds 000 and 002)', () => {
     expect(d).toMatchObject({ action: 'none', changes: {}, link: null, personId: 'person-alice' });
   });
 
-  it('a products claim that includes this product lets the user in; no claim at all is not a denial', () => {
+  it('a products claim that includes one of this product\'s ids (any case) lets the user in; no claim at all is not a denial', () => {
     expect(allowed(decide({ identity: k1({ products: ['bullphish', 'PSA'] }), byEmail: person() })).action).toBe('none');
+    expect(allowed(decide({ identity: k1({ products: ['Bms'] }), byEmail: person() })).action).toBe('none');
     expect(allowed(decide({ identity: k1(), byEmail: person() })).action).toBe('none');
+  });
+
+  it('an empty products claim is a denial: the user is subscribed to nothing', () => {
+    expect(decide({ identity: k1({ products: [] }), byEmail: person() })).toMatchObject({ outcome: 'deny', reason: 'no_product_access' });
   });
 
   it('a missing last name at KaseyaOne does not erase the one we have', () => {
@@ -448,5 +453,10 @@ describe('identity normalization', () => {
 
   it('with no subject id, the lower-cased email identifies the user', () => {
     expect(normalizeIdentity('sso', 'c', { email: 'Bob@X.example' }).externalId).toBe('bob@x.example');
+  });
+
+  it('an email-shaped subject id compares case-insensitively; an opaque one keeps its case', () => {
+    expect(normalizeIdentity('sso', 'c', { id: 'Bob@X.example', email: 'Bob@X.example' }).externalId).toBe('bob@x.example');
+    expect(normalizeIdentity('sso', 'c', { id: '00u1AbC', email: 'Bob@X.example' }).externalId).toBe('00u1AbC');
   });
 });

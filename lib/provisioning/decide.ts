@@ -35,11 +35,12 @@ export function decideLogin(input: LoginInput): Decision {
 
   if (id.source === 'kaseyaone') {
     if (!org.settings.kaseyaOneLoginEnabled) return deny('login_disabled', 'Enable Log In With KaseyaOne is off.');
-    if (!org.kaseyaOneOrgId || id.partnerOrgId !== org.kaseyaOneOrgId) {
+    if (!org.kaseyaOneOrgId || id.partnerOrgId?.toLowerCase() !== org.kaseyaOneOrgId.toLowerCase()) {
       return deny('other_org', `The login is for KaseyaOne organization ${id.partnerOrgId ?? '(none)'}, not ${org.kaseyaOneOrgId ?? '(none set)'}.`);
     }
-    if (id.products !== null && !id.products.some((p) => p.toLowerCase() === org.productId.toLowerCase())) {
-      return deny('no_product_access', `The products claim (${id.products.join(', ') || 'empty'}) does not include ${org.productId}.`);
+    // No claim at all is not a denial; an empty or foreign one is.
+    if (id.products !== null && !id.products.some((p) => org.productIds.includes(p.toLowerCase()))) {
+      return deny('no_product_access', `The products claim (${id.products.join(', ') || 'empty'}) does not include ${org.productIds.join(' or ')}.`);
     }
   }
 

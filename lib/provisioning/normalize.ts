@@ -29,6 +29,15 @@ export function cleanEmail(value: unknown): string | null {
   return s && EMAIL.test(s) ? s : null;
 }
 
+/**
+ * An external id as stored and looked up: an email-shaped id (an IdP whose NameID is the
+ * email) compares case-insensitively, so "Jo@X.com" and "jo@x.com" are one identity.
+ */
+export function cleanExternalId(value: unknown): string | null {
+  const s = cleanText(value);
+  return s && EMAIL.test(s) ? s.toLowerCase() : s;
+}
+
 export function emailDomain(email: string | null): string | null {
   return email ? email.slice(email.lastIndexOf('@') + 1).toLowerCase() : null;
 }
@@ -57,7 +66,7 @@ export function normalizeIdentity(source: IdentitySource, scope: string, profile
   return {
     source,
     scope,
-    externalId: cleanText(pick('id')) ?? email?.toLowerCase() ?? '',
+    externalId: cleanExternalId(pick('id')) ?? email?.toLowerCase() ?? '',
     email,
     firstName: cleanText(pick('firstName')),
     lastName: cleanText(pick('lastName')),

@@ -70,8 +70,8 @@ export type OrgContext = {
   contractEndsOn: string | null;
   kaseyaOneOrgId: string | null;
   rootPersonId: string | null;
-  /** This product's id in the KaseyaOne products claim. */
-  productId: string;
+  /** This product's ids in the KaseyaOne products claim, lower-cased (KASEYAONE_PRODUCT_IDS). */
+  productIds: string[];
   settings: {
     method: 'none' | 'sso_jit' | 'azure_ad';
     kaseyaOneLoginEnabled: boolean;

@@ -1,8 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
-import { attributeMappingSchema } from './schemas';
+import { MAPPABLE_FIELDS } from '@/lib/provisioning/types';
+import { LOOKUP_TABLES } from '@/lib/users/provision';
+import { aOrAn, attributeMappingSchema, MAPPABLE_FIELD_LABELS } from './schemas';
 
 export type MappingRow = { id: string; attributeName: string; personField: string; defaultValue: string | null; applyOn: 'create' | 'every_login' };
 export type MappingResult = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
@@ -20,6 +22,20 @@ export async function saveAttributeMapping(db: Db, organizationId: string, actor
   const parsed = attributeMappingSchema.safeParse(raw);
   if (!parsed.success) return invalidInput(parsed.error);
   const values = parsed.data;
+  const lookup = MAPPABLE_FIELDS[values.personField];
+  if (lookup && values.defaultValue) {
+    // A default naming no lookup value would only warn at every login: refuse it here.
+    const table = LOOKUP_TABLES[lookup];
+    const [found] = await db
+      .select({ name: table.name })
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), sql`lower(${table.name}) = lower(${values.defaultValue})`));
+    if (!found) {
+      const label = MAPPABLE_FIELD_LABELS[values.personField];
+      return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { defaultValue: `"${values.defaultValue}" is not ${aOrAn(label)} of your organization: choose an existing one or leave it empty.` } };
+    }
+    values.defaultValue = found.name;
+  }
   await db.transaction(async (tx) => {
     const [before] = await tx
       .select()

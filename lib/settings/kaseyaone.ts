@@ -1,13 +1,17 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '@/lib/db/errors';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
+import { countAutoCreated } from '@/lib/users/provision';
 import { provisioningEvents } from '@/lib/db/schema';
 import { aOrAn, DEFAULT_FIELDS, kaseyaOneSettingsSchema, type DefaultField, type KaseyaOneSettings } from './schemas';
 
 export type Option = { id: string; name: string; hint?: string };
 export type LookupOptions = Record<DefaultField, Option[]>;
-export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: LookupOptions };
+/** People created automatically so far (KaseyaOne and SSO JIT), against the optional cap. */
+export type Seats = { used: number; cap: number | null };
+export type KaseyaOneSettingsView = { values: KaseyaOneSettings; everEnabled: boolean; options: LookupOptions; seats: Seats };
 export type SaveResult = { ok: true; changed: string[] } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 const LOOKUPS = {
@@ -41,9 +45,11 @@ export async function getKaseyaOneSettings(db: Db, organizationId: string): Prom
     loginEnabled: st?.kaseyaOneLoginEnabled ?? false,
     autoCreationEnabled: st?.autoCreationEnabled ?? false,
     kaseyaOneOrgId: row?.k1 ?? null,
+    seatCap: st?.seatCap ?? null,
   } as KaseyaOneSettings;
   for (const [field] of DEFAULT_FIELDS) values[field] = st?.[SETTING_COLUMNS[field]] ?? null;
-  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options: await loadLookupOptions(db, organizationId) };
+  const [options, used] = await Promise.all([loadLookupOptions(db, organizationId), countAutoCreated(db, organizationId)]);
+  return { values, everEnabled: st?.autoCreationEverEnabled ?? false, options, seats: { used, cap: values.seatCap } };
 }
 
 /** This organization's lookups, managers and client Accounts, as form options. */
@@ -86,6 +92,14 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
     const id = next[field];
     if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose ${aOrAn(label)} of your organization.`;
   }
+  if (next.kaseyaOneOrgId) {
+    // The platform KaseyaOne IdP routes a login by this id: it must name one organization only.
+    const [other] = await db
+      .select({ id: s.organizations.id })
+      .from(s.organizations)
+      .where(and(sql`lower(${s.organizations.kaseyaOneOrgId}) = lower(${next.kaseyaOneOrgId})`, ne(s.organizations.id, organizationId)));
+    if (other) fieldErrors.kaseyaOneOrgId = PARTNER_TAKEN;
+  }
   if (Object.keys(fieldErrors).length) return { ok: false, error: 'Check the highlighted fields.', fieldErrors };
 
   const diff: Record<string, { before: unknown; after: unknown }> = {};
@@ -94,17 +108,31 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
   }
   if (Object.keys(diff).length === 0) return { ok: true, changed: [] };
 
+  try {
+    await save(db, organizationId, actorPersonId, current.everEnabled, next, diff);
+  } catch (err) {
+    // Two organizations claiming one partner id at the same moment: the unique index decides.
+    if (isUniqueViolation(err, 'organizations_kaseyaone_org_id_lower_uq')) return { ok: false, error: 'Check the highlighted fields.', fieldErrors: { kaseyaOneOrgId: PARTNER_TAKEN } };
+    throw err;
+  }
+  return { ok: true, changed: Object.keys(diff) };
+}
+
+const PARTNER_TAKEN = 'Another organization already uses this KaseyaOne partner organization ID: each partner organization signs in to one organization here.';
+
+async function save(db: Db, organizationId: string, actorPersonId: string, everEnabled: boolean, next: KaseyaOneSettings, diff: Record<string, { before: unknown; after: unknown }>) {
   await db.transaction(async (tx) => {
     const defaults = Object.fromEntries(DEFAULT_FIELDS.map(([field]) => [SETTING_COLUMNS[field], next[field]]));
     await tx
       .insert(s.provisioningSettings)
-      .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, ...defaults })
+      .values({ organizationId, kaseyaOneLoginEnabled: next.loginEnabled, autoCreationEnabled: next.autoCreationEnabled, autoCreationEverEnabled: next.autoCreationEnabled, seatCap: next.seatCap, ...defaults })
       .onConflictDoUpdate({
         target: s.provisioningSettings.organizationId,
         set: {
           kaseyaOneLoginEnabled: next.loginEnabled,
           autoCreationEnabled: next.autoCreationEnabled,
-          autoCreationEverEnabled: current.everEnabled || next.autoCreationEnabled,
+          autoCreationEverEnabled: everEnabled || next.autoCreationEnabled,
+          seatCap: next.seatCap,
           ...defaults,
           updatedAt: new Date(),
         },
@@ -119,6 +147,5 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
       detail: { what: 'kaseyaone_settings' },
     });
   });
-  return { ok: true, changed: Object.keys(diff) };
 }
 

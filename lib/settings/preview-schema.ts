@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChangeRow } from '@/lib/audit/labels';
 
 // The login preview form: what an IdP would send, typed or pasted by an admin.
 
@@ -49,6 +50,10 @@ export type PreviewOutcome = {
   reasonTitle: string | null;
   detail: string | null;
   rule: string | null;
-  changes: { field: string; before: string; after: string }[];
+  changes: ChangeRow[];
   warnings: string[];
+  /** The groups the login carries (and would store), each marked when the matched rule names it. */
+  groups: { name: string; matched: boolean }[];
+  /** The matched rule covers any group, so no one group decided. */
+  ruleAnyGroup: boolean;
 };

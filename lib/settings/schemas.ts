@@ -36,6 +36,11 @@ export const kaseyaOneSettingsSchema = z
     employeeRoleId: optionalId,
     /** The client Account new people attach to; optional (employees need none). */
     clientAccountId: optionalId,
+    /** Cap on people created automatically (KaseyaOne and SSO JIT); empty = no cap. */
+    seatCap: z.preprocess(
+      (v) => (v === '' || v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : v),
+      z.coerce.number({ error: 'Enter a whole number, or leave it empty for no cap.' }).int('Enter a whole number, or leave it empty for no cap.').min(1, 'The cap is at least 1; leave it empty for no cap.').max(1_000_000, 'Keep the cap under a million.').nullable(),
+    ),
   })
   .superRefine((v, ctx) => {
     if (v.autoCreationEnabled && !v.loginEnabled) {

@@ -3,7 +3,7 @@ import type { OIDCSSORecord, SAMLSSORecord } from '@boxyhq/saml-jackson';
 import { getEnv } from '@/lib/env';
 import { checkUrl, describeOutboundError, fetchGuarded, OutboundError, resolveAllowed } from '@/lib/net/outbound';
 import { fieldErrorsOf } from '@/lib/validation';
-import { getJackson, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
+import { getJackson, PLATFORM_TENANT, SSO_PATHS, SSO_PRODUCTS, type SsoKind } from './jackson';
 import { connectionKind, isSamlMetadata, MAX_METADATA_CHARS, oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary } from './schemas';
 
 export { oidcConnectionSchema, samlConnectionSchema, type ConnectionSummary };
@@ -145,7 +145,8 @@ async function existing(organizationId: string, k: SsoKind): Promise<ConnectionR
   const found = await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] });
   if (found.length === 0) return null;
   const label = k === 'kaseyaone' ? 'a KaseyaOne connection' : 'an SSO connection';
-  return { ok: false, error: `This organization already has ${label}. Delete it first to replace it.` };
+  const who = organizationId === PLATFORM_TENANT ? 'The platform' : 'This organization';
+  return { ok: false, error: `${who} already has ${label}. Delete it first to replace it.` };
 }
 
 function summarize(k: SsoKind, c: SAMLSSORecord | OIDCSSORecord): ConnectionSummary {
@@ -166,4 +167,30 @@ function jacksonMessage(err: unknown, otherwise: string): string {
   if (e?.name === 'JacksonError' && e.message) return e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message;
   console.warn('[sso] connection refused by Jackson:', e?.message ?? err);
   return otherwise;
+}
+
+/**
+ * The platform KaseyaOne IdP (operator only, `sso:add --platform-kaseyaone`): one SAML
+ * connection under the platform tenant, so every partner organization's users come
+ * through one IdP entity id and are routed by their partner org id (lib/sso/login.ts).
+ */
+export async function createPlatformKaseyaOneConnection(raw: unknown): Promise<ConnectionResult> {
+  return createSamlConnection(PLATFORM_TENANT, { ...(raw as object), kind: 'kaseyaone' });
+}
+
+/** The platform KaseyaOne connection, or null when the operator has registered none. */
+export async function getPlatformKaseyaOneConnection(): Promise<ConnectionSummary | null> {
+  const { connectionAPIController } = await getJackson();
+  const [found] = await connectionAPIController.getConnections({ tenant: PLATFORM_TENANT, product: SSO_PRODUCTS.kaseyaone });
+  return found ? summarize('kaseyaone', found) : null;
+}
+
+export async function deletePlatformKaseyaOneConnection(): Promise<boolean> {
+  return deleteConnection(PLATFORM_TENANT, 'kaseyaone');
+}
+
+/** Whether this organization has its own connection of one kind (its own KaseyaOne connection wins over the platform one). */
+export async function hasConnection(organizationId: string, k: SsoKind): Promise<boolean> {
+  const { connectionAPIController } = await getJackson();
+  return (await connectionAPIController.getConnections({ tenant: organizationId, product: SSO_PRODUCTS[k] })).length > 0;
 }

@@ -21,6 +21,12 @@ export const SSO_PATHS = {
 export const SSO_PRODUCTS = { sso: 'auth-provision-sso', kaseyaone: 'auth-provision-kaseyaone' } as const;
 export type SsoKind = keyof typeof SSO_PRODUCTS;
 
+/**
+ * The Jackson tenant of the one KaseyaOne IdP the operator registers for the whole
+ * platform: its logins are routed to an organization by the assertion's partner org id.
+ */
+export const PLATFORM_TENANT = 'platform';
+
 export function kindOfProduct(product: string | undefined): SsoKind | null {
   if (product === SSO_PRODUCTS.sso) return 'sso';
   if (product === SSO_PRODUCTS.kaseyaone) return 'kaseyaone';

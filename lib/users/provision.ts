@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
+import { getEnv } from '@/lib/env';
+import { replaceGroupMemberships } from './groups';
 import { decideLogin } from '@/lib/provisioning/decide';
 import type { ReasonCode } from '@/lib/provisioning/reasons';
 import {
@@ -14,9 +17,6 @@ import {
   type MappableField,
   type OrgContext,
 } from '@/lib/provisioning/types';
-
-/** This product's id in KaseyaOne's products claim. */
-export const PRODUCT_ID = 'psa';
 
 export type LoginResult =
   | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string }
@@ -76,61 +76,89 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
     ruleId: decision.ruleId,
   };
   const about = { email: identity.email, externalId: identity.externalId, scope: identity.scope, groups: identity.groups };
+  // Ids are made here, so the writes need no answer from each other: they are issued together
+  // and pipelined on the transaction's connection (one round trip, not four).
+  const eventId = randomUUID();
+  const writes: PromiseLike<unknown>[] = [];
   if (decision.outcome === 'deny') {
-    const eventId = await recordEvent(tx, {
-      ...base,
-      type: 'login_denied',
-      reasonCode: decision.reason,
-      personId: decision.personId,
-      detail: { detail: decision.detail, identity: about },
-    });
+    writes.push(
+      tx.insert(s.provisioningEvents).values({
+        ...base,
+        id: eventId,
+        type: 'login_denied',
+        reasonCode: decision.reason,
+        personId: decision.personId,
+        detail: { detail: decision.detail, identity: about },
+      }),
+    );
+    // A refused login of one of our people still tells us their groups (why no rule matched, say).
+    if (decision.personId) writes.push(replaceGroupMemberships(tx, organizationId, identity.source, [{ personId: decision.personId, groups: identity.groups }], now));
+    await Promise.all(writes);
     return { outcome: 'deny', reason: decision.reason, eventId };
   }
 
-  let personId = decision.personId;
+  const personId = decision.personId ?? randomUUID();
   if (decision.action === 'create') {
-    const [row] = await tx
-      .insert(s.people)
-      .values({ organizationId, ...decision.create!, source: PERSON_SOURCE[identity.source], lastLoginAt: now })
-      .returning({ id: s.people.id });
-    personId = row!.id;
+    writes.push(tx.insert(s.people).values({ id: personId, organizationId, ...decision.create!, source: PERSON_SOURCE[identity.source], lastLoginAt: now }));
   } else {
     const set: Partial<typeof s.people.$inferInsert> = { lastLoginAt: now };
     for (const [field, change] of Object.entries(decision.changes)) (set as Record<string, unknown>)[field] = change!.after;
     if (decision.action === 'update') set.updatedAt = now;
-    await tx
-      .update(s.people)
-      .set(set)
-      .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId!)));
+    writes.push(
+      tx
+        .update(s.people)
+        .set(set)
+        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId))),
+    );
   }
-  if (decision.link) {
-    await tx.insert(s.personIdentities).values({ organizationId, personId: personId!, ...decision.link });
-  }
+  if (decision.link) writes.push(tx.insert(s.personIdentities).values({ organizationId, personId, ...decision.link }));
+  writes.push(replaceGroupMemberships(tx, organizationId, identity.source, [{ personId, groups: identity.groups }], now));
   const type = decision.action === 'create' ? 'person_created' : decision.action === 'update' ? 'person_updated' : 'login_allowed';
-  const eventId = await recordEvent(tx, {
-    ...base,
-    type,
-    personId,
-    diff: decision.changes as Record<string, { before: unknown; after: unknown }>,
-    detail: { identity: about, linked: decision.link !== null, warnings: decision.warnings, login: true },
-  });
-  return { outcome: 'allow', action: decision.action, personId: personId!, eventId };
-}
-
-async function recordEvent(tx: Tx, event: typeof s.provisioningEvents.$inferInsert): Promise<string> {
-  const [row] = await tx.insert(s.provisioningEvents).values(event).returning({ id: s.provisioningEvents.id });
-  return row!.id;
+  writes.push(
+    tx.insert(s.provisioningEvents).values({
+      ...base,
+      id: eventId,
+      type,
+      personId,
+      diff: decision.changes as Record<string, { before: unknown; after: unknown }>,
+      detail: { identity: about, linked: decision.link !== null, warnings: decision.warnings, login: true },
+    }),
+  );
+  await Promise.all(writes);
+  return { outcome: 'allow', action: decision.action, personId, eventId };
 }
 
 type Context = Omit<Parameters<typeof decideLogin>[0], 'identity' | 'now'>;
 
 /** Everything the core needs, read inside the transaction. */
 async function loadContext(tx: Tx, organizationId: string, identity: Identity): Promise<Context | null> {
-  const [org] = await tx
-    .select({ org: s.organizations, settings: s.provisioningSettings })
-    .from(s.organizations)
-    .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
-    .where(eq(s.organizations.id, organizationId));
+  // Independent reads, issued together: pipelined on the transaction's connection.
+  const [[org], rules, mappings, [linked], [byEmail]] = await Promise.all([
+    tx
+      .select({ org: s.organizations, settings: s.provisioningSettings })
+      .from(s.organizations)
+      .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
+      .where(eq(s.organizations.id, organizationId)),
+    tx
+      .select()
+      .from(s.mappingRules)
+      .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
+      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt)),
+    tx.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId)),
+    tx
+      .select({ person: s.people })
+      .from(s.personIdentities)
+      .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
+      .where(
+        and(
+          eq(s.personIdentities.source, identity.source),
+          eq(s.personIdentities.scope, identity.scope),
+          eq(s.personIdentities.externalId, identity.externalId),
+        ),
+      ),
+    // Email is unique platform-wide, so this may find another organization's person: the core refuses that.
+    identity.email ? tx.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${identity.email})`) : Promise.resolve([]),
+  ]);
   if (!org) return null;
   const st = org.settings;
   const orgContext: OrgContext = {
@@ -139,7 +167,7 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
     contractEndsOn: org.org.contractEndsOn,
     kaseyaOneOrgId: org.org.kaseyaOneOrgId,
     rootPersonId: org.org.rootPersonId,
-    productId: PRODUCT_ID,
+    productIds: getEnv().KASEYAONE_PRODUCT_IDS,
     autoCreatedCount: 0,
     settings: {
       method: st?.method ?? 'none',
@@ -149,29 +177,10 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
       defaults: employeeDefaults(st),
     },
   };
-  const rules = await tx
-    .select()
-    .from(s.mappingRules)
-    .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
-    .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt));
-  const mappings = await tx.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId));
   const attributeMappings: AttributeMapping[] = mappings
     .filter((m) => Object.hasOwn(MAPPABLE_FIELDS, m.personField))
     .map((m) => ({ attributeName: m.attributeName, personField: m.personField as MappableField, defaultValue: m.defaultValue, applyOn: m.applyOn }));
 
-  const [linked] = await tx
-    .select({ person: s.people })
-    .from(s.personIdentities)
-    .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-    .where(
-      and(
-        eq(s.personIdentities.source, identity.source),
-        eq(s.personIdentities.scope, identity.scope),
-        eq(s.personIdentities.externalId, identity.externalId),
-      ),
-    );
-  // Email is unique platform-wide, so this may find another organization's person: the core refuses that.
-  const [byEmail] = identity.email ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${identity.email})`) : [];
   return {
     org: orgContext,
     rules,
@@ -221,7 +230,8 @@ export function existing(p: typeof s.people.$inferSelect): ExistingPerson {
   };
 }
 
-const LOOKUP_TABLES = {
+/** Each lookup's table, by the lookup names attribute mappings resolve in. */
+export const LOOKUP_TABLES = {
   departments: s.departments,
   locations: s.locations,
   jobTitles: s.jobTitles,
@@ -243,7 +253,8 @@ async function loadLookups(tx: Tx, organizationId: string, mappings: AttributeMa
   return lookups;
 }
 
-async function countAutoCreated(tx: Tx, organizationId: string): Promise<number> {
+/** People created automatically (KaseyaOne and SSO JIT): what the seat cap counts. */
+export async function countAutoCreated(tx: Tx | Db, organizationId: string): Promise<number> {
   const [row] = await tx
     .select({ n: count() })
     .from(s.people)

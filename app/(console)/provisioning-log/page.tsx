@@ -23,8 +23,10 @@ const TYPE_LABEL: Record<(typeof EVENT_TYPES)[number], string> = {
   person_merged: 'Person merged',
   settings_changed: 'Settings changed',
   sync_skipped: 'Sync skipped',
+  person_removed: 'Person removed',
+  person_restored: 'Person restored',
 };
-const TYPE_TONE = { login_denied: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
+const TYPE_TONE = { login_denied: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_removed: 'red', person_restored: 'green', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
 const SOURCES = { kaseyaone: 'KaseyaOne', sso: 'SSO', azure: 'Azure AD', admin: 'Admin', local: 'Local' } as const;
 
 export default async function ProvisioningLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -130,7 +132,7 @@ async function LogResults({ organizationId, filters, params }: { organizationId:
                     <ul className="mt-1 space-y-0.5 text-xs">
                       {e.diff.map((d) => (
                         <li key={d.field}>
-                          <span className="font-medium text-ink">{d.field}</span>: <span className={`text-ink-muted ${d.before === '—' ? '' : 'line-through decoration-slate-300'}`}>{d.before}</span> → <span className="text-ink">{d.after}</span>
+                          <span className="font-medium text-ink" title={d.field}>{d.label}</span>: <span className={`text-ink-muted ${d.before === '—' ? '' : 'line-through decoration-slate-300'}`}>{d.before}</span> → <span className="text-ink">{d.after}</span>
                         </li>
                       ))}
                     </ul>

@@ -9,7 +9,7 @@ import { getDb } from '@/lib/db/client';
 import { normalizeIdentity } from '@/lib/provisioning/normalize';
 import { REASONS } from '@/lib/provisioning/reasons';
 import { parseAttributeLines, previewSchema, type PreviewOutcome } from '@/lib/settings/preview-schema';
-import { describeRule } from '@/lib/settings/rules';
+import { describeRule, markMatchedGroups } from '@/lib/settings/rules';
 import { deleteRule, saveMethod, saveRule } from '@/lib/settings/mapping-rules';
 import { attributeMappingSchema, mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
 import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/attribute-mappings';
@@ -53,12 +53,14 @@ export const previewLoginAction = adminAction(previewSchema, async (input, viewe
     raw: parseAttributeLines(input.attributes),
   });
   const decision = await previewLogin(db, { organizationId: viewer.organizationId, identity });
-  const rule = decision.ruleId ? await describeRule(db, viewer.organizationId, decision.ruleId) : null;
+  const matched = decision.ruleId ? await describeRule(db, viewer.organizationId, decision.ruleId) : null;
+  const rule = matched?.text ?? null;
+  const groups = { groups: markMatchedGroups(identity.groups, matched?.securityGroup ?? null), ruleAnyGroup: matched !== null && matched.securityGroup === null };
   if (decision.outcome === 'deny') {
-    return { ok: true, data: { outcome: 'deny', action: null, reason: decision.reason, reasonTitle: REASONS[decision.reason].title, detail: decision.detail, rule, changes: [], warnings: [] } };
+    return { ok: true, data: { outcome: 'deny', action: null, reason: decision.reason, reasonTitle: REASONS[decision.reason].title, detail: decision.detail, rule, changes: [], warnings: [], ...groups } };
   }
   const changes = await describeChanges(db, viewer.organizationId, decision.changes as Record<string, { before: unknown; after: unknown }>);
-  return { ok: true, data: { outcome: 'allow', action: decision.action, reason: null, reasonTitle: null, detail: null, rule, changes, warnings: decision.warnings } };
+  return { ok: true, data: { outcome: 'allow', action: decision.action, reason: null, reasonTitle: null, detail: null, rule, changes, warnings: decision.warnings, ...groups } };
 });
 
 export const saveMethodAction = adminAction(provisioningMethodSchema, async ({ method }, viewer) => {

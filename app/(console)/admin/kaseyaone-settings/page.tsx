@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
+import { CopyField } from '@/components/copy-field';
 import { KaseyaOneOrganizations } from '@/components/kaseyaone-organizations';
 import { KaseyaOneSettingsForm } from '@/components/kaseyaone-settings-form';
 import { Pager } from '@/components/pager';
@@ -10,6 +11,7 @@ import { requireAdmin } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { flatParams } from '@/lib/pagination';
 import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
+import { getPlatformKaseyaOneConnection, hasConnection, spDetails } from '@/lib/sso/connections';
 import { clientAccountOptions, kaseyaOneOrgQuerySchema, listKaseyaOneOrgs, type KaseyaOneOrgQuery } from '@/lib/settings/kaseyaone-organizations';
 import { addKaseyaOneOrgAction, mapKaseyaOneOrgAction, removeKaseyaOneOrgAction, saveKaseyaOneSettingsAction } from './actions';
 
@@ -45,11 +47,32 @@ export default async function KaseyaOneSettingsPage({ searchParams }: { searchPa
 }
 
 async function AutomaticUserCreation({ organizationId }: { organizationId: string }) {
-  const view = await getKaseyaOneSettings(getDb(), organizationId);
+  const [view, platform, own] = await Promise.all([getKaseyaOneSettings(getDb(), organizationId), getPlatformKaseyaOneConnection(), hasConnection(organizationId, 'kaseyaone')]);
+  const sp = spDetails();
   return (
-    <Card className="p-6">
-      <KaseyaOneSettingsForm view={view} save={saveKaseyaOneSettingsAction} />
-    </Card>
+    <>
+      <Card className="mb-6 p-6">
+        <section aria-label="KaseyaOne Unified Login connection">
+          <h2 className="text-base font-semibold text-ink">KaseyaOne Unified Login</h2>
+          <p className="mt-1 max-w-2xl text-sm text-ink-muted" data-testid="k1-platform-status">
+            {own
+              ? 'Your organization has its own KaseyaOne connection; logins started here use it.'
+              : platform
+                ? `KaseyaOne is connected once for the whole platform (IdP ${platform.idp}). Its users sign in here when their KaseyaOne partner organization ID is the one below.`
+                : 'KaseyaOne is not connected for the platform yet: the operator registers it once (npm run sso:add -- --platform-kaseyaone). Give Kaseya the details below.'}
+          </p>
+          <p className="mt-1 text-xs text-ink-subtle">Set up by the operator; read-only here.</p>
+          <div className="mt-4 grid gap-3 sm:grid-cols-2">
+            <CopyField label="SP Entity ID" value={sp.entityId} />
+            <CopyField label="ACS URL" value={sp.acsUrl} />
+            <CopyField label="SP metadata URL" value={sp.metadataUrl} />
+          </div>
+        </section>
+      </Card>
+      <Card className="p-6">
+        <KaseyaOneSettingsForm view={view} save={saveKaseyaOneSettingsAction} />
+      </Card>
+    </>
   );
 }
 

@@ -20,9 +20,8 @@ export async function GET(req: Request) {
     const url = await signIn('boxyhq-idp', { code, redirect: false, redirectTo: '/' });
     return redirect(url, 303);
   } catch (err) {
-    if (err instanceof CredentialsSignin && err.code.startsWith('denied:')) {
-      const [, reason, ref] = err.code.split(':');
-      return redirect(`${appUrl}/auth/denied?code=${reason}&ref=${ref}`, 303);
+    if (err instanceof CredentialsSignin && err.code.startsWith('denied:/auth/denied?')) {
+      return redirect(`${appUrl}${err.code.slice('denied:'.length)}`, 303);
     }
     if (err instanceof AuthError) return ssoFailure('idp-login', err, appUrl);
     throw err;
