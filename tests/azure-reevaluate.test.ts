@@ -192,6 +192,27 @@ describe('contacts and the log', () => {
   });
 });
 
+describe('group memberships (issue 11 item 4)', () => {
+  it('each synced person keeps their latest mapped Azure AD groups, replaced when membership changes', async () => {
+    const { t, groups, connectionId } = await scenario('groupstore');
+    const lia = t.user('Lia', 'Groups');
+    await fake.upsertUser(t.tenantId, lia);
+    await fake.addMember(t.tenantId, groups.support, lia.id); // nested in Employees
+    await sync(connectionId);
+    const p = (await personByEmail(lia.mail!))!;
+    const stored = async () => (await db.select().from(s.personGroups).where(and(eq(s.personGroups.personId, p.id), eq(s.personGroups.source, 'azure')))).map((g) => g.groupName).sort();
+    expect(await stored()).toEqual([groups.employees.toLowerCase()]);
+
+    await fake.addMember(t.tenantId, groups.contacts, lia.id);
+    await fake.removeMember(t.tenantId, groups.support, lia.id);
+    await sync(connectionId);
+    // Now a contact (archived employee → new contact): the groups follow the person the Azure user is linked to.
+    const contact = (await personByEmail(lia.mail!))!;
+    const now = (await db.select().from(s.personGroups).where(and(eq(s.personGroups.personId, contact.id), eq(s.personGroups.source, 'azure')))).map((g) => g.groupName);
+    expect(now).toEqual([groups.contacts.toLowerCase()]);
+  });
+});
+
 describe('the watchdog', () => {
   it('a run whose Graph request never answers is stopped after the stall limit, failed in words, and the next run works', async () => {
     const { t, groups, connectionId } = await scenario('stall');

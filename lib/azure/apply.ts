@@ -14,6 +14,7 @@ import {
   type StoredDirectoryUser,
 } from '@/lib/provisioning/directory';
 import type { FieldChanges, MappingRule } from '@/lib/provisioning/types';
+import { replaceGroupMemberships, type GroupMembershipRow } from '@/lib/users/groups';
 import { employeeDefaults, existing, isUniqueViolation } from '@/lib/users/provision';
 import { arrayLiteral, bulkInsert, bulkUpdate, type Column } from './bulk';
 import { emptyCounters, type BatchOutcome, type Conn, type Counters, type Pending } from './run';
@@ -123,6 +124,8 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
                 seen_generation = excluded.seen_generation, updated_at = excluded.updated_at`,
         )
       : updateDirectory(tx, conn.id, records, directory, now),
+    // The person's Azure AD groups (the mapped groups' object ids), replaced where they moved.
+    replaceGroupMemberships(tx, organizationId, 'azure', groupsMoved(records, personOf), now),
   ]);
   return { counters: c, held };
 }
@@ -277,10 +280,10 @@ function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, by
 /** The stored copy of these users: what Graph last sent, and what the sync last applied. */
 export async function loadStored(tx: Db | Tx, connectionId: string, objectIds: string[]): Promise<Map<string, StoredDirectoryUser>> {
   const rows = await tx
-    .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data, applied: s.azureDirectoryUsers.applied })
+    .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data, applied: s.azureDirectoryUsers.applied, groups: s.azureDirectoryUsers.groups, personId: s.azureDirectoryUsers.personId })
     .from(s.azureDirectoryUsers)
     .where(and(eq(s.azureDirectoryUsers.connectionId, connectionId), sql`${s.azureDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`));
-  return new Map(rows.map((r) => [r.objectId, { data: r.data, applied: r.applied }]));
+  return new Map(rows.map((r) => [r.objectId, { data: r.data, applied: r.applied, groups: [...r.groups].sort(), personId: r.personId }]));
 }
 
 /**
@@ -439,6 +442,19 @@ const DIRECTORY_COLUMNS = (connectionId: string, organizationId: string, generat
   ['seen_generation', 'integer', () => generation],
   ['updated_at', 'timestamptz', () => now],
 ];
+
+/** People whose mapped groups (or whose person) differ from the stored copy. */
+function groupsMoved(records: DirectoryRecord[], personOf: Map<string, string | null>): GroupMembershipRow[] {
+  const rows: GroupMembershipRow[] = [];
+  for (const r of records) {
+    const personId = personOf.get(r.objectId);
+    if (!personId) continue;
+    const p = r.previous;
+    if (p && p.groups !== undefined && p.groups.join(',') === r.groups.join(',') && p.personId === personId) continue;
+    rows.push({ personId, groups: r.groups });
+  }
+  return rows;
+}
 
 /** Field by field: jsonb keeps its own key order, so the stored copy never stringifies alike. */
 function sameApplied(a: AppliedFields, b: AppliedFields | null): boolean {
