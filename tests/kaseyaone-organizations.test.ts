@@ -69,7 +69,7 @@ describe('KaseyaOne Settings › Organizations', () => {
     expect(row).toMatchObject({ externalId: 'k1-org-20001', name: 'Chotchkie’s', accountName: 'Initech' });
     const [event] = await events(acme().id);
     expect(event).toMatchObject({ actorPersonId: acme().root, source: 'admin', detail: { what: 'kaseyaone_organization.added' } });
-    expect(await describeChanges(db, acme().id, event!.diff)).toEqual([
+    expect(await describeChanges(db, acme().id, event!.diff)).toMatchObject([
       { field: 'kaseyaOneOrganization.k1-org-20001', before: '—', after: 'Chotchkie’s' },
       { field: 'kaseyaOneOrganization.k1-org-20001.account', before: '—', after: 'Initech' },
     ]);
@@ -84,7 +84,7 @@ describe('KaseyaOne Settings › Organizations', () => {
     expect(await mapKaseyaOneOrg(db, acme().id, acme().root, { id: vandelay!.id, clientAccountId: acme().accounts.Initech })).toMatchObject({ ok: true });
     const [remap] = await events(acme().id);
     expect(remap!.detail).toMatchObject({ what: 'kaseyaone_organization.mapped', kaseyaOneOrganization: { externalId: 'k1-org-10112', name: 'Vandelay Industries' } });
-    expect(await describeChanges(db, acme().id, remap!.diff)).toEqual([{ field: 'kaseyaOneOrganization.k1-org-10112.account', before: 'Umbrella Health', after: 'Initech' }]);
+    expect(await describeChanges(db, acme().id, remap!.diff)).toMatchObject([{ field: 'kaseyaOneOrganization.k1-org-10112.account', before: 'Umbrella Health', after: 'Initech' }]);
 
     const count = (await events(acme().id)).length;
     expect(await mapKaseyaOneOrg(db, acme().id, acme().root, { id: vandelay!.id, clientAccountId: acme().accounts.Initech })).toMatchObject({ ok: true });
