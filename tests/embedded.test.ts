@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
+import { hydrateSymlinks, locateBinaries, startEmbeddedPostgres } from '@/lib/db/embedded';
 
 const dirs: string[] = [];
 function tempDataDir() {
@@ -99,5 +99,18 @@ describe('embedded PostgreSQL', () => {
     process.kill(held.pid, 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     expect(alive(held.pid)).toBe(false);
+  });
+
+  it('makes the shared-library links the binaries need when npm ran no install scripts (.npmrc ignore-scripts)', () => {
+    // The binaries as an ignore-scripts install leaves them: every file, none of the links.
+    const copy = path.join(tempDataDir(), 'native');
+    fs.cpSync(locateBinaries().nativeDir, copy, { recursive: true, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+    const version = () => spawnSync(path.join(copy, 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
+    expect(version().stderr).toMatch(/libicu\w+\.so\.60: cannot open shared object file/);
+
+    hydrateSymlinks(copy);
+    expect(version().stdout).toMatch(/^postgres \(PostgreSQL\) \d+/);
+    expect(fs.readlinkSync(path.join(copy, 'lib', 'libicuuc.so.60'))).toBe('libicuuc.so.60.2');
+    hydrateSymlinks(copy); // again: links already there are left alone
   });
 });

