@@ -34,6 +34,18 @@ async function addConnection(page: Page, values: { tenant: string; key: string; 
   await expect(page.getByRole('status')).toContainText('Connection added');
 }
 
+/** An Azure AD Mapping Rule through the Mapping Rules tab: this tenant's group → employee, Technician. */
+async function addTechnicianRule(page: Page, domain: string, group: string) {
+  await page.goto('/admin/azure-ad?tab=rules');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByLabel('Tenant').fill(domain);
+  await page.getByLabel('Group Object ID').fill(group);
+  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
+  await page.getByLabel('Security Role').selectOption(technician!);
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+}
+
 test('admin maps a group, adds and connects a tenant; people appear; a change in Azure AD arrives on the next interval', async ({ page }) => {
   test.setTimeout(120_000);
   const { graph, tenantId, domain } = await newTenant('contoso');
@@ -46,14 +58,7 @@ test('admin maps a group, adds and connects a tenant; people appear; a change in
   await graph.addMember(tenantId, group, ann);
 
   await signIn(page, DEMO.acmeAdmin);
-  await page.goto('/admin/azure-ad?tab=rules');
-  await page.getByRole('button', { name: 'Add rule' }).click();
-  await page.getByLabel('Tenant').fill(domain);
-  await page.getByLabel('Group Object ID').fill(group);
-  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
-  await page.getByLabel('Security Role').selectOption(technician!);
-  await page.getByRole('button', { name: 'Save rule' }).click();
-  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+  await addTechnicianRule(page, domain, group);
   await shot(page, 'azure-mapping-rules');
 
   await addConnection(page, { tenant: domain, key: SECRET, interval: '10' });
@@ -153,14 +158,7 @@ test('inside the running server, Graph throttling is waited out: 429 with Retry-
   await graph.addMember(tenantId, group, kim);
 
   await signIn(page, DEMO.acmeAdmin);
-  await page.goto('/admin/azure-ad?tab=rules');
-  await page.getByRole('button', { name: 'Add rule' }).click();
-  await page.getByLabel('Tenant').fill(domain);
-  await page.getByLabel('Group Object ID').fill(group);
-  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
-  await page.getByLabel('Security Role').selectOption(technician!);
-  await page.getByRole('button', { name: 'Save rule' }).click();
-  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+  await addTechnicianRule(page, domain, group);
 
   // Throttled from the very first delta read: the worker in the Next server must wait and retry.
   await graph.fault(tenantId, { route: 'delta', status: 429, retryAfter: '1' });
@@ -190,14 +188,7 @@ test('switching the email source re-evaluates at once: a user skipped for a miss
   for (const u of [uma, vic]) await graph.addMember(tenantId, group, u);
 
   await signIn(page, DEMO.acmeAdmin);
-  await page.goto('/admin/azure-ad?tab=rules');
-  await page.getByRole('button', { name: 'Add rule' }).click();
-  await page.getByLabel('Tenant').fill(domain);
-  await page.getByLabel('Group Object ID').fill(group);
-  const technician = await page.getByLabel('Security Role').locator('option', { hasText: 'Technician' }).first().getAttribute('value');
-  await page.getByLabel('Security Role').selectOption(technician!);
-  await page.getByRole('button', { name: 'Save rule' }).click();
-  await expect(page.getByRole('table', { name: 'Mapping Rules' })).toContainText(group);
+  await addTechnicianRule(page, domain, group);
   await addConnection(page, { tenant: domain, key: SECRET, interval: '3600' });
   await page.getByRole('button', { name: `Connect ${domain}` }).click();
   await expect(page.getByTestId(`status-${domain}`)).toContainText('Connected');

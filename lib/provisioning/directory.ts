@@ -115,7 +115,7 @@ export function decideDirectoryUser(
   byEmailLinkedTo: string | null = null,
 ): DirectoryPlan {
   const linked = byObjectId;
-  const isRoot = (p: DirectoryPerson | null) => p !== null && p.id === ctx.rootPersonId;
+  const isRoot = (p: DirectoryPerson | null) => isRootPerson(ctx, p);
 
   if (user.removed) {
     if (!linked) return skip('not_linked', 'Removed in Azure AD; no person is linked to it.');
@@ -215,8 +215,11 @@ function objectUpdate(ctx: DirectoryContext, user: DirectoryRecord, m: MappedUse
 
 /** Absent and empty are the same value; emails compare ignoring case. */
 function sameValue(field: ObjectField, a: unknown, b: unknown): boolean {
-  const norm = (v: unknown) => (v === undefined || v === null || v === '' ? null : field === 'email' ? String(v).toLowerCase() : v);
-  return norm(a) === norm(b);
+  return normalValue(field, a) === normalValue(field, b);
+}
+
+function normalValue(field: ObjectField, v: unknown): unknown {
+  return v === undefined || v === null || v === '' ? null : field === 'email' ? String(v).toLowerCase() : v;
 }
 
 /** The object fields as Azure AD's user maps onto a person of this type. */
@@ -253,6 +256,10 @@ function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule): Dir
   const wanted = { ...objectFields(ctx, m, rule.userType), ...ruleFields(rule, rule.userType) };
   for (const [k, v] of Object.entries(wanted)) if (v !== undefined && v !== null && v !== '') (record as Record<string, unknown>)[k] = v;
   return record;
+}
+
+function isRootPerson(ctx: DirectoryContext, p: DirectoryPerson | null): boolean {
+  return p !== null && p.id === ctx.rootPersonId;
 }
 
 function skip(reason: DirectorySkipReason, detail: string, personId: string | null = null): DirectoryPlan {
