@@ -38,6 +38,8 @@ export default defineConfig({
   workers: 2,
   // Some specs walk several IdP round trips; on a loaded 2-core machine 30 s was too tight.
   timeout: 60_000,
+  // Each expectation waits for its condition; on a loaded 2-core machine a page can take longer than the default 5 s.
+  expect: { timeout: 15_000 },
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],

@@ -171,8 +171,11 @@ test('inside the running server, Graph throttling is waited out: 429 with Retry-
 
   await page.goto('/admin/azure-ad?tab=runs');
   await expect(page.getByTestId('run-succeeded').filter({ hasText: domain })).toHaveCount(1, { timeout: 60_000 });
+  // The fake's request log is shared with specs running alongside; the faults were this tenant's, in this order.
   const deltas = (await graph.requests()).filter((r) => r.path.endsWith('/users/delta')).map((r) => r.status);
-  expect(deltas.slice(0, 4)).toEqual([429, 503, 504, 200]);
+  const faults = deltas.filter((s) => s !== 200);
+  expect(faults.slice(0, 3)).toEqual([429, 503, 504]);
+  expect(deltas.lastIndexOf(200)).toBeGreaterThan(deltas.indexOf(504));
   await page.goto(`/hr/employees?q=${encodeURIComponent(mail)}`);
   await expect(page.getByRole('table')).toContainText('Throttled');
 });

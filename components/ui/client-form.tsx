@@ -1,6 +1,11 @@
 'use client';
 
 import { useSyncExternalStore, type FormHTMLAttributes } from 'react';
+import { z } from 'zod';
+
+// In the browser, zod must not probe for eval (`new Function`) to compile fast parsers: the
+// page's CSP forbids it, and even the caught attempt is reported as a violation.
+if (typeof window !== 'undefined') z.config({ jitless: true });
 
 const noSubscription = () => () => {};
 

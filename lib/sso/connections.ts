@@ -164,7 +164,8 @@ function invalid(error: z.ZodError): ConnectionResult {
 /** Jackson's own validation sentences are meant for admins; anything else (a parser's text) is not shown. */
 function jacksonMessage(err: unknown, otherwise: string): string {
   const e = err as { name?: string; message?: string; statusCode?: number };
-  if (e?.name === 'JacksonError' && e.message) return e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message;
+  // A JacksonError carries a statusCode; its class name does not survive a minified server bundle.
+  if ((e?.name === 'JacksonError' || typeof e?.statusCode === 'number') && e.message) return e.message.length > 300 ? `${e.message.slice(0, 300)}…` : e.message;
   console.warn('[sso] connection refused by Jackson:', e?.message ?? err);
   return otherwise;
 }
