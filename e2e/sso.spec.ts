@@ -191,6 +191,8 @@ test.describe('SSO JIT Provisioning', () => {
   });
 
   test('a field the admin locked is not overwritten by the next SSO login; a deactivated person is refused', async ({ browser }) => {
+    // Three IdP round trips and an admin session: on a loaded 2-core machine this needs more than the default minute.
+    test.slow();
     const email = uniqueEmail('locked', 'acme.example');
     const user = await browser.newPage();
     await ssoLogin(user, 'sso', email, { email, firstName: 'Lou', lastName: 'Before', groups: ['Technicians'] });

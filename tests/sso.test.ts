@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reloadEnv } from '@/lib/env';
-import { organizations } from '@/lib/db/schema';
+import { eq } from 'drizzle-orm';
+import { organizations, provisioningEvents, ssoFailures } from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { createOidcConnection, createSamlConnection, deleteConnection, listConnections, spDetails } from '@/lib/sso/connections';
 import { getJackson } from '@/lib/sso/jackson';
+import { failureReason, recordSsoFailure } from '@/lib/sso/failures';
 import { assertionIds, claimAssertions } from '@/lib/sso/replay';
 import { startOidcProvider, type TestOidcProvider } from '../e2e/idp/oidc-provider';
 import { startSamlIdp, type SamlIdp } from '../e2e/idp/saml-idp';
@@ -141,5 +143,46 @@ describe('SAML replay guard', () => {
   it('reads nothing from a payload that is not XML (Jackson then refuses it)', async () => {
     expect(assertionIds(Buffer.from('not xml at all').toString('base64'))).toEqual([]);
     expect(await claimAssertions(db, 'bm90IHhtbA==')).toBe('fresh');
+  });
+});
+
+describe('SSO failures are recorded under the reference the person sees', () => {
+  const failed = async (ref: string) => ({
+    event: (await db.select().from(provisioningEvents).where(eq(provisioningEvents.id, ref)))[0],
+    unattributed: (await db.select().from(ssoFailures).where(eq(ssoFailures.id, ref)))[0],
+  });
+
+  it('in the organization whose connection names the issuer, with the reason and the (unverified) issuer', async () => {
+    const own = await startSamlIdp();
+    try {
+      expect(await createSamlConnection(org.acme!, { kind: 'sso', metadataXml: own.metadataXml })).toMatchObject({ ok: true });
+      const response = await own.buildResponse({ acsUrl: spDetails().acsUrl, audience: 'urn:someone-else:sp', user: { nameId: 'f@acme.example', email: 'f@acme.example' } });
+      const ref = await recordSsoFailure(db, 'acs', new Error('Invalid audience.'), { samlResponse: response });
+      expect(await failed(ref)).toMatchObject({
+        event: { organizationId: org.acme, type: 'sso_failed', reasonCode: 'sso_audience_invalid', source: 'sso', detail: { step: 'acs', issuer: own.entityId, detail: expect.stringContaining('audience') } },
+        unattributed: undefined,
+      });
+    } finally {
+      await deleteConnection(org.acme!, 'sso');
+      await own.close();
+    }
+  });
+
+  it('by the tenant an authorize request names; a made-up or unknown one is kept without an organization', async () => {
+    const byTenant = await recordSsoFailure(db, 'authorize', new Error('SAML connection not found.'), { params: { tenant: org.globex!, product: 'auth-provision-kaseyaone' } });
+    expect((await failed(byTenant)).event).toMatchObject({ organizationId: org.globex, reasonCode: 'sso_unknown_connection', source: 'kaseyaone' });
+    const madeUp = await recordSsoFailure(db, 'authorize', new Error('SAML connection not found.'), { params: { tenant: '00000000-0000-4000-8000-000000000000' } });
+    expect(await failed(madeUp)).toMatchObject({ event: undefined, unattributed: { step: 'authorize', reasonCode: 'sso_unknown_connection', issuer: null } });
+    const garbage = await recordSsoFailure(db, 'acs', new Error('Invalid XML.'), { samlResponse: Buffer.from('<not-saml').toString('base64') });
+    expect((await failed(garbage)).unattributed).toMatchObject({ reasonCode: 'sso_invalid_response', issuer: null });
+  });
+
+  it('names the reason from Jackson’s and its SAML library’s wording', () => {
+    expect(failureReason('replayed SAML assertion')).toBe('sso_replayed');
+    expect(failureReason('invalid signature: Failed to verify signature against all the certificates provided.')).toBe('sso_signature_invalid');
+    expect(failureReason('Assertion is expired.')).toBe('sso_expired');
+    expect(failureReason('Unable to validate state from the origin request.')).toBe('sso_request_mismatch');
+    expect(failureReason('Invalid Status Code (urn:oasis:names:tc:SAML:2.0:status:Responder).')).toBe('sso_idp_refused');
+    expect(failureReason('socket hang up')).toBe('sso_failed');
   });
 });

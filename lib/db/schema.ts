@@ -44,6 +44,7 @@ export const eventType = pgEnum('event_type', [
   'sync_skipped',
   'person_removed',
   'person_restored',
+  'sso_failed',
 ]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -284,6 +285,20 @@ export const samlAssertionsSeen = pgTable('saml_assertions_seen', {
   assertionId: text('assertion_id').primaryKey(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * A single sign-on step that failed before the response could be tied to an organization
+ * (unknown issuer, the platform KaseyaOne IdP, a broken OIDC callback). Its id is the
+ * reference the person sees; failures tied to an organization are provisioning events instead.
+ */
+export const ssoFailures = pgTable('sso_failures', {
+  id: id(),
+  step: text('step').notNull(),
+  reasonCode: text('reason_code').notNull(),
+  issuer: text('issuer'),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+}, (t) => [index('sso_failures_created_idx').on(t.createdAt)]);
 
 /**
  * KaseyaOne organizations the partner manages, as KaseyaOne names them, each optionally

@@ -76,8 +76,24 @@ export const SYNC_REASONS: Record<string, string> = {
   azure_disabled: 'Sign-in blocked in Azure AD',
 };
 
+/** Why a single sign-on step failed before any decision (recorded as `sso_failed`; see lib/sso/failures.ts). */
+export const SSO_FAILURE_REASONS = {
+  sso_replayed: 'The identity provider’s response was already used once (a replay)',
+  sso_no_response: 'The request carried no identity provider response',
+  sso_signature_invalid: 'The response’s signature does not match the connection’s certificate',
+  sso_audience_invalid: 'The response was issued for another service provider (audience)',
+  sso_expired: 'The response is outside its validity window (expired, or clocks disagree)',
+  sso_request_mismatch: 'The response does not answer a sign-in started here (state or InResponseTo)',
+  sso_unknown_connection: 'No connection here matches the identity provider or the request',
+  sso_idp_refused: 'The identity provider answered with an error status',
+  sso_invalid_response: 'The response could not be read as SAML or OpenID Connect',
+  sso_failed: 'Single sign-on failed for another reason',
+} as const;
+export type SsoFailureReason = keyof typeof SSO_FAILURE_REASONS;
+
 /** The title of a reason code for an event of this source. */
 export function reasonTitle(code: string, source: string): string | null {
+  if (Object.hasOwn(SSO_FAILURE_REASONS, code)) return SSO_FAILURE_REASONS[code as SsoFailureReason];
   if (source === 'azure' && Object.hasOwn(SYNC_REASONS, code)) return SYNC_REASONS[code]!;
   return isReasonCode(code) ? REASONS[code].title : null;
 }

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { getDb } from '@/lib/db/client';
 import { formPostCsp, newNonce } from '@/lib/security/headers';
+import { recordSsoFailure, type FailureContext } from './failures';
 
 // Small helpers for the route handlers that host Jackson.
 
@@ -45,12 +46,11 @@ export function redirect(url: string, status = 302): Response {
 
 /**
  * An SSO step failed (bad signature, wrong audience, replay, expired…). The person sees a
- * page with a reference; the reason stays in the server log under that reference.
+ * page with a reference that finds the recorded failure in the Provisioning Log
+ * (lib/sso/failures.ts); the library's own message stays in the server log.
  */
-export function ssoFailure(step: string, err: unknown, appUrl: string): Response {
-  const ref = randomUUID();
-  const e = err as { message?: string; statusCode?: number };
-  console.warn(`[sso] ${step} failed (ref ${ref}): ${e?.message ?? String(err)}`);
+export async function ssoFailure(step: string, err: unknown, appUrl: string, ctx: FailureContext = {}): Promise<Response> {
+  const ref = await recordSsoFailure(getDb(), step, err, ctx);
   return redirect(`${appUrl}/auth/error?ref=${ref}`, 303);
 }
 

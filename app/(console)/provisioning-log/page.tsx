@@ -8,7 +8,8 @@ import { EVENT_TYPES, listEvents, logFiltersSchema, type LogFilters } from '@/li
 import { requireAdmin } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { flatParams } from '@/lib/pagination';
-import { REASONS, reasonTitle, SYNC_REASONS } from '@/lib/provisioning/reasons';
+import { REASONS, reasonTitle, SSO_FAILURE_REASONS, SYNC_REASONS } from '@/lib/provisioning/reasons';
+import { findUnattributedFailure } from '@/lib/sso/failures';
 
 export const metadata: Metadata = { title: 'Provisioning Log' };
 
@@ -25,8 +26,9 @@ const TYPE_LABEL: Record<(typeof EVENT_TYPES)[number], string> = {
   sync_skipped: 'Sync skipped',
   person_removed: 'Person removed',
   person_restored: 'Person restored',
+  sso_failed: 'Sign-in failed',
 };
-const TYPE_TONE = { login_denied: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_removed: 'red', person_restored: 'green', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
+const TYPE_TONE = { login_denied: 'red', sso_failed: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_removed: 'red', person_restored: 'green', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
 const SOURCES = { kaseyaone: 'KaseyaOne', sso: 'SSO', azure: 'Azure AD', admin: 'Admin', local: 'Local' } as const;
 
 export default async function ProvisioningLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -36,7 +38,7 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
   const select = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
   return (
     <>
-      <PageHeader trail={['Admin', 'My Company']} title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference on the denial page: paste it here." />
+      <PageHeader trail={['Admin', 'My Company']} title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference when a sign-in is denied or fails: paste it here." />
       <Card className="mb-4 p-4">
         <form method="get" className="grid gap-3 md:grid-cols-4" aria-label="Filter the log">
           <Filter label="Reference" name="ref" defaultValue={params.ref} placeholder="e.g. 3f2a…" />
@@ -52,7 +54,7 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
             <label htmlFor="f-reason" className="mb-1 block text-xs font-medium text-ink-muted">Reason code</label>
             <select id="f-reason" name="reason" defaultValue={filters.reason ?? ''} className={select}>
               <option value="">Any</option>
-              {[...new Set([...Object.keys(REASONS), ...Object.keys(SYNC_REASONS)])].map((r) => <option key={r} value={r}>{r}</option>)}
+              {[...new Set([...Object.keys(REASONS), ...Object.keys(SYNC_REASONS), ...Object.keys(SSO_FAILURE_REASONS)])].map((r) => <option key={r} value={r}>{r}</option>)}
             </select>
           </div>
           <div>
@@ -86,9 +88,19 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
 
 async function LogResults({ organizationId, filters, params }: { organizationId: string; filters: LogFilters; params: Record<string, string | undefined> }) {
   const log = await listEvents(getDb(), organizationId, filters);
+  // A reference for a sign-in that failed before it named any organization is not one of ours, but the person was told to bring it here.
+  const unattributed = filters.ref && log.rows.length === 0 ? await findUnattributedFailure(getDb(), filters.ref) : null;
   return (
     <Card className="overflow-hidden">
-      {log.rows.length === 0 ? (
+      {unattributed ? (
+        <div className="p-10 text-center" data-testid="unattributed-failure">
+          <p className="text-sm font-medium text-ink">A sign-in that failed before it could be tied to an organization</p>
+          <p className="mt-1 text-sm text-ink-muted">
+            {unattributed.createdAt.toISOString().slice(0, 19).replace('T', ' ')} UTC · <span className="font-mono text-xs">{unattributed.reasonCode}</span> — {reasonTitle(unattributed.reasonCode, 'sso')}
+          </p>
+          <p className="mt-1 text-sm text-ink-muted">The response named no identity provider connected to an organization here (or the platform KaseyaOne IdP). Check the identity provider’s entity id and the SSO connection.</p>
+        </div>
+      ) : log.rows.length === 0 ? (
         <div className="p-10 text-center">
           <p className="text-sm font-medium text-ink">No events match</p>
           <p className="mt-1 text-sm text-ink-muted">Logins, provisioning changes and settings changes appear here as they happen.</p>

@@ -3,7 +3,7 @@ import { AuthMessage, referenceFrom } from '@/components/auth-message';
 
 export const metadata: Metadata = { title: 'Sign-in failed' };
 
-/** A single sign-on step failed (the IdP's response was not valid); the reason is in the server log under the reference. */
+/** A single sign-on step failed (the IdP's response was not valid); the reference finds the recorded failure in the Provisioning Log. */
 export default async function SsoErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const reference = referenceFrom((await searchParams).ref);
   return (
@@ -15,6 +15,7 @@ export default async function SsoErrorPage({ searchParams }: { searchParams: Pro
       {reference ? (
         <p className="mt-6 rounded-md bg-slate-50 px-4 py-3 text-sm text-ink-muted">
           Reference: <span className="font-mono text-ink" data-testid="error-ref">{reference}</span>
+          <span className="mt-1 block">Give it to your administrator: they find what happened under this reference in the Provisioning Log.</span>
         </p>
       ) : null}
     </AuthMessage>

@@ -17,7 +17,7 @@ async function handle(req: Request) {
     if (res.authorize_form) return postFormPage(res.authorize_form);
     throw new Error(res.error ?? 'authorize returned nothing');
   } catch (err) {
-    return ssoFailure('authorize', err, getEnv().appUrl);
+    return ssoFailure('authorize', err, getEnv().appUrl, { params });
   }
 }
 

@@ -22,6 +22,6 @@ export async function POST(req: Request) {
     if (res.app_select_form) return postFormPage(res.app_select_form);
     throw new Error(res.error ?? 'samlResponse returned nothing');
   } catch (err) {
-    return ssoFailure('acs', err, getEnv().appUrl);
+    return ssoFailure('acs', err, getEnv().appUrl, { samlResponse: SAMLResponse });
   }
 }
