@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { applyBatchRetrying, ensureJobTitles, loadStored, type ApplyScope, type BatchRecord } from './apply';
@@ -41,6 +41,18 @@ export async function* storedUsers(db: Db, connectionId: string, { withData = tr
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.objectId;
   }
+}
+
+/**
+ * Every stored user's mapped groups as one comma-joined key (stored sorted), in one query:
+ * what each run compares with the memberships it read. Text, not text[]: 100,000 arrays
+ * decoded in JavaScript cost a second per run.
+ */
+export async function storedGroupKeys(db: Db, connectionId: string): Promise<{ objectId: string; groupsKey: string; personId: string | null }[]> {
+  return db
+    .select({ objectId: s.azureDirectoryUsers.objectId, groupsKey: sql<string>`array_to_string(${s.azureDirectoryUsers.groups}, ',')`, personId: s.azureDirectoryUsers.personId })
+    .from(s.azureDirectoryUsers)
+    .where(and(eq(s.azureDirectoryUsers.connectionId, connectionId), eq(s.azureDirectoryUsers.removed, false)));
 }
 
 /**

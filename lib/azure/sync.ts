@@ -5,7 +5,7 @@ import type { DirectoryContext } from '@/lib/provisioning/directory';
 import { applyBatchRetrying, ensureJobTitles, loadDirectoryContext, type ApplyScope, type BatchRecord } from './apply';
 import { GraphError, graphClientFor, ResyncRequiredError, type DirectoryUser, type GraphClient, type HttpFetch } from './graph';
 import { deltaBatches, readMembership, type DeltaBatch } from './read';
-import { applyStoredUsers, storedUsers } from './reevaluate';
+import { applyStoredUsers, storedGroupKeys, storedUsers } from './reevaluate';
 import { closeRun, failRun, openRun, RunEndedError, RunLedger, stallLimitMs, Watchdog, type Conn } from './run';
 
 // One run of one Azure AD connection, started by the job queue (lib/azure/worker.ts), one
@@ -309,14 +309,22 @@ class GraphRun {
    * change, every one of them is.
    */
   private async membershipPass() {
-    const everyone = this.conn.reevaluateRequestedAt !== null;
-    for await (const page of storedUsers(this.db, this.conn.id, { withData: everyone })) {
-      const changed = page
-        .filter((u) => !this.seen.has(u.objectId))
-        .map((u) => ({ ...u, groups: this.membership.get(u.objectId) ?? [] }))
-        .filter((u) => everyone || u.groups.join(',') !== u.storedGroups.join(','));
-      await applyStoredUsers(this.db, this.scope(), this.ledger, changed);
+    if (this.conn.reevaluateRequestedAt !== null) {
+      for await (const page of storedUsers(this.db, this.conn.id)) {
+        await applyStoredUsers(this.db, this.scope(), this.ledger, page.filter((u) => !this.seen.has(u.objectId)).map((u) => ({ ...u, groups: this.membership.get(u.objectId) ?? [] })));
+        this.watchdog.touch();
+      }
+      return;
+    }
+    const changed = [];
+    for (const u of await storedGroupKeys(this.db, this.conn.id)) {
+      if (this.seen.has(u.objectId)) continue;
+      const groups = this.membership.get(u.objectId) ?? [];
+      if (groups.join(',') !== u.groupsKey) changed.push({ objectId: u.objectId, personId: u.personId, storedGroups: u.groupsKey ? u.groupsKey.split(',') : [], groups });
+    }
+    for (let i = 0; i < changed.length; i += 2000) {
       this.watchdog.touch();
+      await applyStoredUsers(this.db, this.scope(), this.ledger, changed.slice(i, i + 2000));
     }
   }
 
