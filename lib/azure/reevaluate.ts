@@ -21,9 +21,12 @@ export type StoredUser = {
   applied?: Record<string, string | null> | null;
 };
 
-/** The connection's users still in Azure AD, in pages, by object id. `withData` also reads what Graph sent. */
+/**
+ * The connection's users still in Azure AD, in pages, by object id. `withData` also reads
+ * what Graph sent. The next page is read while the caller works on this one.
+ */
 export async function* storedUsers(db: Db, connectionId: string, { withData = true } = {}): AsyncGenerator<StoredUser[]> {
-  for (let after = ''; ; ) {
+  const page = async (after: string) => {
     const rows = await db
       .select({
         objectId: s.azureDirectoryUsers.objectId,
@@ -35,11 +38,16 @@ export async function* storedUsers(db: Db, connectionId: string, { withData = tr
       .where(and(eq(s.azureDirectoryUsers.connectionId, connectionId), eq(s.azureDirectoryUsers.removed, false), gt(s.azureDirectoryUsers.objectId, after)))
       .orderBy(asc(s.azureDirectoryUsers.objectId))
       .limit(PAGE);
-    if (!rows.length) return;
     for (const r of rows) r.storedGroups = [...r.storedGroups].sort();
-    yield rows as StoredUser[];
-    if (rows.length < PAGE) return;
-    after = rows[rows.length - 1]!.objectId;
+    return rows as StoredUser[];
+  };
+  let next = page('');
+  for (;;) {
+    const rows = await next;
+    if (!rows.length) return;
+    next = rows.length < PAGE ? Promise.resolve([]) : page(rows[rows.length - 1]!.objectId);
+    next.catch(() => {}); // awaited on the next turn; a caller that stops early leaves it unread
+    yield rows;
   }
 }
 
