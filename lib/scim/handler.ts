@@ -63,11 +63,7 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
   const jackson = await getJackson();
   const dsync = jackson.directorySyncController;
   // Jackson finds a user or group by id alone; make sure it is this directory's.
-  if (resourceId !== undefined) {
-    const store = resource === 'Users' ? dsync.users : dsync.groups;
-    const found = await store.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).get(resourceId);
-    if (!found.data || (found.data as { directoryId?: string }).directoryId !== directory.id) return scimError(404, `${resource.slice(0, -1)} not found.`);
-  }
+  if (resourceId !== undefined && !(await belongs(db, dsync, directory, resource, resourceId))) return scimError(404, `${resource.slice(0, -1)} not found.`);
 
   const secret = await jacksonSecret(directory.id);
   if (!secret) return scimError(404, 'No such directory.');
@@ -102,6 +98,26 @@ async function onEvent(event: DirectorySyncEvent): Promise<void> {
   const ctx = inRequest.getStore();
   if (!ctx || event.directory_id !== ctx.directory.id) throw new Error(`directory-sync event outside its request (directory ${event.directory_id})`);
   await applyDirectoryEvent(ctx.db, ctx.directory, event, ctx.requestId);
+}
+
+type Dsync = Awaited<ReturnType<typeof getJackson>>['directorySyncController'];
+
+/**
+ * Whether the user or group is this directory's. Jackson stores a user's directory id but
+ * drops it on a PUT, and never stores a group's, so our own copy (written from its events)
+ * answers for groups and for users Jackson no longer labels.
+ */
+async function belongs(db: Db, dsync: Dsync, directory: ScimDirectoryRow, resource: Resource, id: string): Promise<boolean> {
+  const table = resource === 'Users' ? s.scimDirectoryUsers : s.scimDirectoryGroups;
+  const key = resource === 'Users' ? s.scimDirectoryUsers.objectId : s.scimDirectoryGroups.groupId;
+  const store = resource === 'Users' ? dsync.users : dsync.groups;
+  const [found, ours] = await Promise.all([
+    store.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).get(id),
+    db.select({ id: key }).from(table).where(and(eq(table.directoryId, directory.id), eq(key, id))),
+  ]);
+  if (!found.data) return false;
+  const labelled = (found.data as { directoryId?: string }).directoryId;
+  return labelled === directory.id || (labelled === undefined && ours.length > 0);
 }
 
 const secrets = new Map<string, string>();
