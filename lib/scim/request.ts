@@ -147,8 +147,8 @@ export function parseFilter(resource: Resource, filter: string | null): { ok: tr
   return { ok: true, filter: `${attr} eq "${m[2]!.replace(/\\(.)/g, '$1')}"` };
 }
 
-/** startIndex and count (RFC 7644 §3.4.2.4): positive integers; count at most 1000. */
-export function parsePaging(query: URLSearchParams): { ok: true; startIndex: number; count: number | undefined } | { ok: false; error: ScimResponse } {
+/** startIndex and count (RFC 7644 §3.4.2.4): whole numbers; count 100 by default, at most 1000. */
+export function parsePaging(query: URLSearchParams): { ok: true; startIndex: number; count: number } | { ok: false; error: ScimResponse } {
   const read = (name: string) => {
     const v = query.get(name);
     if (v === null || v === '') return undefined;
@@ -157,5 +157,6 @@ export function parsePaging(query: URLSearchParams): { ok: true; startIndex: num
   const startIndex = read('startIndex');
   const count = read('count');
   if (Number.isNaN(startIndex) || Number.isNaN(count)) return { ok: false, error: scimError(400, 'startIndex and count must be whole numbers.', 'invalidValue') };
-  return { ok: true, startIndex: Math.max(1, startIndex ?? 1), count: count === undefined ? undefined : Math.min(count, 1000) };
+  // Without a count, a page of 100 (Jackson would return the whole directory).
+  return { ok: true, startIndex: Math.max(1, startIndex ?? 1), count: Math.min(count ?? 100, 1000) };
 }
