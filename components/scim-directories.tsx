@@ -16,6 +16,7 @@ type Actions = {
   add: (input: unknown) => Promise<ActionResult<DirectorySecret>>;
   rotate: (input: unknown) => Promise<ActionResult<DirectorySecret>>;
   remove: (input: unknown) => Promise<ActionResult>;
+  settle: (input: unknown) => Promise<ActionResult>;
 };
 
 const when = (d: Date | null) => (d ? new Date(d).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' : 'Never');
@@ -55,7 +56,33 @@ export function ScimDirectories({ directories, actions }: { directories: Directo
                 <td className="py-3 pr-4 text-ink-muted">{d.providerLabel}</td>
                 <td className="py-3 pr-4 text-ink-muted">{d.users}</td>
                 <td className="py-3 pr-4 text-ink-muted">{d.groups}</td>
-                <td className="py-3 pr-4 text-ink-muted">{when(d.lastRequestAt)}</td>
+                <td className="py-3 pr-4 text-ink-muted">
+                  {when(d.lastRequestAt)}
+                  {d.held > 0 ? (
+                    <span className="mt-1 block space-x-1">
+                      <span className="text-xs font-medium text-red-700">{d.held} deactivations held</span>
+                      {([true, false] as const).map((confirm) => (
+                        <Button
+                          key={String(confirm)}
+                          variant="secondary"
+                          className="px-2 py-0.5 text-xs"
+                          disabled={pending}
+                          aria-label={`${confirm ? 'Confirm' : 'Discard'} the held deactivations of ${d.name}`}
+                          onClick={() =>
+                            start(async () => {
+                              setError(null);
+                              const res = await actions.settle({ id: d.id, confirm });
+                              if (res.ok) setNotice(confirm ? 'Held deactivations applied.' : 'Held deactivations discarded.');
+                              else setError(res.error);
+                            })
+                          }
+                        >
+                          {confirm ? 'Confirm' : 'Discard'}
+                        </Button>
+                      ))}
+                    </span>
+                  ) : null}
+                </td>
                 <td className="space-x-1 whitespace-nowrap py-3 text-right">
                   <Link href={`/provisioning-log?directory=${d.id}`} className="px-2 text-sm font-medium text-brand-600 hover:text-brand-700">
                     Events

@@ -9,6 +9,9 @@ CREATE TABLE "scim_directories" (
 	"token_hash" text NOT NULL,
 	"token_created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_request_at" timestamp with time zone,
+	"guard_percent" integer DEFAULT 20 NOT NULL,
+	"guard_minimum" integer DEFAULT 10 NOT NULL,
+	"held_deactivations" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -270,3 +270,44 @@ describe('the same rules as every other source', () => {
     expect(await eventsOf(people[0]!.id)).toHaveLength(n);
   });
 });
+
+describe('mass-deactivation guard', () => {
+  it('holds deactivations above the share of the directory’s active people, lets a reactivation take one off, and applies them when an admin confirms', async () => {
+    const { domain, scim, dir } = await scenario('okta-scim-v2');
+    // 6 pushed people; a guard of more than 20 % and at least 3 within 10 minutes.
+    await db.update(s.scimDirectories).set({ guardPercent: 20, guardMinimum: 3 }).where(eq(s.scimDirectories.id, dir.id));
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await scim('POST', 'Users', { schemas: [SCHEMAS.user], userName: `g${i}@${domain}`, active: true });
+      ids.push(res.body.id);
+    }
+    const off = (i: number) => scim('PATCH', `Users/${ids[i]}`, { Operations: [{ op: 'replace', value: { active: false } }] });
+    const on = (i: number) => scim('PATCH', `Users/${ids[i]}`, { Operations: [{ op: 'replace', value: { active: true } }] });
+    const status = async (i: number) => (await personByEmail(`g${i}@${domain}`))!.status;
+    const held = async () => (await db.select().from(s.scimDirectories).where(eq(s.scimDirectories.id, dir.id)))[0]!.heldDeactivations.map((h) => h.objectId);
+
+    await off(0);
+    await off(1);
+    expect([await status(0), await status(1)]).toEqual(['inactive', 'inactive']);
+    // The third within the window: 3 ≥ 3 and 3 of 6 > 20 % → held, still active.
+    expect((await off(2)).status).toBe(200);
+    expect(await status(2)).toBe('active');
+    expect(await held()).toEqual([ids[2]]);
+    const p2 = (await personByEmail(`g2@${domain}`))!;
+    expect((await eventsOf(p2.id)).at(-1)).toMatchObject({ type: 'sync_skipped', reasonCode: 'deactivation_held', source: 'scim' });
+    // While some are held, the next one waits with them.
+    await off(3);
+    expect(await held()).toEqual([ids[2], ids[3]]);
+    // The IdP turns one back on: it is no longer held.
+    await on(2);
+    expect(await held()).toEqual([ids[3]]);
+    expect(await status(2)).toBe('active');
+
+    const { settleHeldDeactivations } = await import('@/lib/scim/events');
+    const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
+    expect(await settleHeldDeactivations(db, globex!.id, dir.id, true)).toBeNull();
+    expect(await settleHeldDeactivations(db, acme, dir.id, true)).toBe(1);
+    expect(await status(3)).toBe('inactive');
+    expect(await held()).toEqual([]);
+  });
+});

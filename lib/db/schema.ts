@@ -448,6 +448,12 @@ export const scimDirectories = pgTable(
     tokenHash: text('token_hash').notNull(),
     tokenCreatedAt: timestamp('token_created_at', { withTimezone: true }).notNull().defaultNow(),
     lastRequestAt: timestamp('last_request_at', { withTimezone: true }),
+    /** Mass-deactivation guard: deactivations in the last 10 minutes above this share of the directory's active people… */
+    guardPercent: integer('guard_percent').notNull().default(20),
+    /** …and at least this many are held for an admin to confirm. */
+    guardMinimum: integer('guard_minimum').notNull().default(10),
+    /** Deactivations the guard holds: [{ personId, objectId, reason, detail }]. */
+    heldDeactivations: jsonb('held_deactivations').$type<{ personId: string; objectId: string; reason: string; detail?: string }[]>().notNull().default([]),
     createdAt: createdAt(),
   },
   (t) => [index('scim_directories_org_idx').on(t.organizationId)],

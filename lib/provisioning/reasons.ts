@@ -86,6 +86,7 @@ export const SCIM_REASONS: Record<string, string> = {
   scim_deleted: 'Deleted in the SCIM directory',
   scim_inactive: 'Set inactive in the SCIM directory (active: false)',
   bad_token: 'A SCIM request with a wrong or revoked token',
+  deactivation_held: 'Held by the mass-deactivation guard until an admin confirms',
 };
 
 /** The title of a reason code for an event of this source. */

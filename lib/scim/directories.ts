@@ -73,6 +73,7 @@ export async function listDirectories(db: Db, organizationId: string): Promise<D
     lastRequestAt: d.lastRequestAt,
     users,
     groups,
+    held: d.heldDeactivations.length,
     createdAt: d.createdAt,
   }));
 }

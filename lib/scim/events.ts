@@ -3,7 +3,7 @@ import type { DirectorySyncEvent } from '@boxyhq/saml-jackson';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { applyBatchRetrying, ensureJobTitles, loadStored, type ApplyScope, type BatchRecord, type DirectorySource } from '@/lib/azure/apply';
 import { arrayLiteral } from '@/lib/azure/bulk';
-import { applyDeactivations } from '@/lib/azure/run';
+import { applyDeactivations, type Pending } from '@/lib/azure/run';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import type { DirectoryContext, StoredDirectoryUser } from '@/lib/provisioning/directory';
@@ -125,12 +125,79 @@ async function decideUsers(db: Db, directory: ScimDirectoryRow, requestId: strin
         extra: await extraFields(tx, ctx, directory, mapped.data),
       };
       const now = new Date();
-      const scope: ApplyScope = { conn: { id: directory.id, organizationId: directory.organizationId }, ctx, runId: requestId, source, now, generation: 0, held: new Map() };
+      // Deactivations the guard holds: a person the directory updates again (reactivated) is taken off.
+      const [guard] = await tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(eq(s.scimDirectories.id, directory.id));
+      const held = new Map((guard?.held ?? []).map((h) => [h.personId, h]));
+      const scope: ApplyScope = { conn: { id: directory.id, organizationId: directory.organizationId }, ctx, runId: requestId, source, now, generation: 0, held };
       const outcome = await applyBatchRetrying(tx, scope, [record], { storeData: plan.data !== null || plan.removed !== (stored?.removed ?? false) });
-      const deactivate = outcome.held.filter((p) => !p.cancel);
-      await applyDeactivations(tx, directory, requestId, deactivate, now, { kind: 'scim', detail: source.detail });
+      await guardedDeactivations(tx, directory, requestId, outcome.held, now, source);
     });
   }
+}
+
+const GUARD_WINDOW = sql`interval '10 minutes'`;
+
+/**
+ * The mass-deactivation guard for pushes: deactivations of the last 10 minutes (with these)
+ * above the directory's share of its active people, and at least its minimum, are held for an
+ * admin to confirm or discard (Auth & Provision › Directory Sync). While some are held, every
+ * new one waits with them. Each held one is a `sync_skipped` event (`deactivation_held`).
+ */
+async function guardedDeactivations(tx: Tx, directory: ScimDirectoryRow, requestId: string, decided: Pending[], now: Date, source: DirectorySource) {
+  if (!decided.length) return;
+  const [row] = await tx
+    .select({ held: s.scimDirectories.heldDeactivations, percent: s.scimDirectories.guardPercent, minimum: s.scimDirectories.guardMinimum })
+    .from(s.scimDirectories)
+    .where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id)))
+    .for('update');
+  if (!row) return;
+  const cancelled = new Set(decided.filter((p) => p.cancel).map((p) => p.personId));
+  let held = row.held.filter((h) => !cancelled.has(h.personId));
+  const pending = decided.filter((p) => !p.cancel && !held.some((h) => h.personId === p.personId));
+  let hold = held.length > 0 && pending.length > 0;
+  if (pending.length && !hold) {
+    const [{ recent, active }] = (await tx.execute(sql`
+      select (select count(*)::int from ${s.provisioningEvents}
+               where organization_id = ${directory.organizationId} and type = 'person_deactivated' and source = 'scim'
+                 and detail->>'directoryId' = ${directory.id} and created_at > now() - ${GUARD_WINDOW}) as recent,
+             (select count(*)::int from ${s.scimDirectoryUsers} u join ${s.people} p on p.id = u.person_id
+               where u.directory_id = ${directory.id} and u.organization_id = ${directory.organizationId} and p.status = 'active') as active`)) as unknown as [{ recent: number; active: number }];
+    const total = recent + pending.length;
+    hold = total >= row.minimum && total * 100 > row.percent * (active + recent);
+  }
+  if (hold) {
+    held = [...held, ...pending.map((p) => ({ personId: p.personId, objectId: p.objectId, reason: p.reason, detail: p.detail }))];
+    await tx.insert(s.provisioningEvents).values(
+      pending.map((p) => ({
+        organizationId: directory.organizationId,
+        type: 'sync_skipped' as const,
+        reasonCode: 'deactivation_held',
+        source: 'scim',
+        personId: p.personId,
+        detail: { ...source.detail, runId: requestId, objectId: p.objectId, detail: `Held by the mass-deactivation guard (${p.reason}); an admin confirms or discards it on Auth & Provision.` },
+      })),
+    );
+  } else {
+    await applyDeactivations(tx, directory, requestId, pending, now, { kind: 'scim', detail: source.detail });
+  }
+  if (hold || cancelled.size) {
+    await tx.update(s.scimDirectories).set({ heldDeactivations: held }).where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id)));
+  }
+}
+
+/** An admin's answer to held deactivations: apply them all, or drop them. Null: no such directory here. */
+export async function settleHeldDeactivations(db: Db, organizationId: string, directoryId: string, confirm: boolean): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ held: s.scimDirectories.heldDeactivations, name: s.scimDirectories.name })
+      .from(s.scimDirectories)
+      .where(and(eq(s.scimDirectories.organizationId, organizationId), eq(s.scimDirectories.id, directoryId)))
+      .for('update');
+    if (!row) return null;
+    const done = confirm ? await applyDeactivations(tx, { organizationId }, 'admin-confirmed', row.held, new Date(), { kind: 'scim', detail: { directoryId, directory: row.name } }) : 0;
+    await tx.update(s.scimDirectories).set({ heldDeactivations: [] }).where(and(eq(s.scimDirectories.organizationId, organizationId), eq(s.scimDirectories.id, directoryId)));
+    return done;
+  });
 }
 
 async function loadStoredRows(tx: Tx, directory: ScimDirectoryRow, objectIds: string[]) {

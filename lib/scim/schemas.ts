@@ -30,6 +30,8 @@ export type DirectorySummary = {
   lastRequestAt: Date | null;
   users: number;
   groups: number;
+  /** Deactivations the mass-deactivation guard holds for an admin. */
+  held: number;
   createdAt: Date;
 };
 

@@ -16,6 +16,7 @@ import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/att
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
 import { createDirectory, deleteDirectory, rotateToken } from '@/lib/scim/directories';
+import { settleHeldDeactivations } from '@/lib/scim/events';
 import { directoryIdSchema, directorySchema, type DirectorySecret } from '@/lib/scim/schemas';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
 
@@ -119,6 +120,16 @@ export const deleteDirectoryAction = adminAction(directoryIdSchema, async ({ id 
   const db = getDb();
   if (!(await deleteDirectory(db, viewer.organizationId, id))) return { ok: false, error: 'That directory no longer exists.' };
   await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory', before: { id }, after: null });
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+/** The mass-deactivation guard's held deactivations: confirm (apply them) or discard. */
+export const settleHeldAction = adminAction(directoryIdSchema.extend({ confirm: z.boolean() }), async ({ id, confirm }, viewer) => {
+  const db = getDb();
+  const done = await settleHeldDeactivations(db, viewer.organizationId, id, confirm);
+  if (done === null) return { ok: false, error: 'That directory no longer exists.' };
+  await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory.held_deactivations', before: 'held', after: confirm ? `confirmed (${done} deactivated)` : 'discarded' });
   revalidatePath(PAGE);
   return { ok: true };
 });
