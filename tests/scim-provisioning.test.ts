@@ -198,6 +198,15 @@ describe('Okta provisioning sequence', () => {
     await scim('PATCH', `Groups/${group.body.id}`, { schemas: [SCHEMAS.patch], Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }] });
     expect((await personByEmail(email))!.securityRoleId).toBe(role.Technician);
 
+    // A full member list: PUT of the group, then PATCH replace members (Jackson applies only add/remove).
+    expect((await scim('PUT', `Groups/${group.body.id}`, { schemas: [SCHEMAS.group], id: group.body.id, displayName: 'Okta Admins', members: [{ value: id }] })).status).toBe(200);
+    expect((await personByEmail(email))!.securityRoleId).toBe(role['Service Manager']);
+    await scim('PATCH', `Groups/${group.body.id}`, { schemas: [SCHEMAS.patch], Operations: [{ op: 'replace', path: 'members', value: [] }] });
+    expect((await personByEmail(email))!.securityRoleId).toBe(role.Technician);
+    await scim('PATCH', `Groups/${group.body.id}`, { schemas: [SCHEMAS.patch], Operations: [{ op: 'replace', value: { displayName: 'Okta Admins', members: [{ value: id }] } }] });
+    expect((await personByEmail(email))!.securityRoleId).toBe(role['Service Manager']);
+    await scim('PATCH', `Groups/${group.body.id}`, { schemas: [SCHEMAS.patch], Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }] });
+
     // Deactivate / reactivate: a PATCH without a path.
     await scim('PATCH', `Users/${id}`, { schemas: [SCHEMAS.patch], Operations: [{ op: 'replace', value: { active: false } }] });
     p = (await personByEmail(email))!;

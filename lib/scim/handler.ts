@@ -7,7 +7,7 @@ import * as s from '@/lib/db/schema';
 import { getJackson } from '@/lib/sso/jackson';
 import { SCIM_PRODUCT, SCIM_TENANT, tokenMatches } from './directories';
 import { applyDirectoryEvent, type ScimDirectoryRow } from './events';
-import { parseBody, parseFilter, parsePaging, scimError, type Resource, type ScimResponse } from './request';
+import { parseBody, parseFilter, parsePaging, scimError, type PatchOp, type Resource, type ScimResponse } from './request';
 
 // One SCIM request, as the route handler (app/api/scim/v2.0/[directoryId]/[...path]) and the
 // integration tests both call it: our checks (directory, token, body), then Jackson's
@@ -73,7 +73,13 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
     dsync.requests.handle({ method: m, body: b, directoryId: directory.id, resourceType: resource.toLowerCase(), resourceId: id, apiSecret: secret, query }, onEvent);
   const result = await serialized(key, () =>
     inRequest.run({ db, directory, requestId: randomUUID() }, async () => {
+      // Jackson applies member add/remove only: a full member list (PUT, or PATCH replace) becomes those.
+      if (resource === 'Groups' && resourceId !== undefined && method === 'PATCH') body = { ...body, Operations: await expandMemberReplace(dsync, resourceId, body!.Operations as PatchOp[]) };
       const out = await call(method, resourceId, body);
+      if (resource === 'Groups' && resourceId !== undefined && method === 'PUT' && Array.isArray(body?.members) && out.status === 200) {
+        const ops = await memberOps(dsync, resourceId, (body.members as { value: string }[]).map((m) => m.value));
+        if (ops.length) await call('PATCH', resourceId, { Operations: ops });
+      }
       // Jackson creates a group without the members its body lists (Okta sends them): add them as a PATCH would.
       const members = resource === 'Groups' && method === 'POST' && out.status === 201 ? (body?.members as { value: string }[] | undefined) : undefined;
       if (members?.length) {
@@ -101,6 +107,39 @@ async function onEvent(event: DirectorySyncEvent): Promise<void> {
 }
 
 type Dsync = Awaited<ReturnType<typeof getJackson>>['directorySyncController'];
+
+/** The add and remove operations that turn the group's members into `wanted`. */
+async function memberOps(dsync: Dsync, groupId: string, wanted: string[]): Promise<PatchOp[]> {
+  const { data } = await dsync.groups.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).getGroupMembers({ groupId });
+  const current = new Set((data ?? []).map((m) => m.user_id));
+  const want = new Set(wanted);
+  const add = [...want].filter((id) => !current.has(id));
+  const remove = [...current].filter((id) => !want.has(id));
+  const ops: PatchOp[] = [];
+  if (add.length) ops.push({ op: 'add', path: 'members', value: add.map((value) => ({ value })) });
+  if (remove.length) ops.push({ op: 'remove', path: 'members', value: remove.map((value) => ({ value })) });
+  return ops;
+}
+
+/** `replace` of members (with a path, or a value carrying `members`) as add/remove against the current members. */
+async function expandMemberReplace(dsync: Dsync, groupId: string, ops: PatchOp[]): Promise<PatchOp[]> {
+  const out: PatchOp[] = [];
+  for (const op of ops) {
+    const value = op.value as Record<string, unknown> | unknown[] | undefined;
+    if (op.op === 'replace' && op.path?.toLowerCase() === 'members' && Array.isArray(value)) {
+      out.push(...(await memberOps(dsync, groupId, memberIds(value))));
+    } else if (op.op === 'replace' && !op.path && value && !Array.isArray(value) && Array.isArray(value.members)) {
+      const { members, ...rest } = value;
+      if (Object.keys(rest).length) out.push({ op: 'replace', value: rest });
+      out.push(...(await memberOps(dsync, groupId, memberIds(members as unknown[]))));
+    } else out.push(op);
+  }
+  return out;
+}
+
+function memberIds(list: unknown[]): string[] {
+  return list.map((m) => (typeof m === 'object' && m !== null ? (m as { value?: unknown }).value : undefined)).filter((v): v is string => typeof v === 'string');
+}
 
 /**
  * Whether the user or group is this directory's. Jackson stores a user's directory id but
