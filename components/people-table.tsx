@@ -4,7 +4,7 @@ import { Badge, Card } from '@/components/ui/page';
 import type { Page } from '@/lib/pagination';
 import type { PeopleQuery, PersonRow } from '@/lib/people/queries';
 
-const SOURCE_LABEL: Record<PersonRow['source'], string> = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' };
+const SOURCE_LABEL: Record<PersonRow['source'], string> = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD', scim: 'SCIM' };
 const STATUS_TONE = { active: 'green', inactive: 'amber', archived: 'slate' } as const;
 
 /** Search and filters for Employees or Contacts, submitted as URL params (the one pagination contract). */

@@ -13,10 +13,12 @@ export const logFiltersSchema = pageParamsSchema.extend({
   personId: z.uuid().optional().catch(undefined),
   type: z.enum(EVENT_TYPES).optional().catch(undefined),
   reason: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
-  source: z.enum(['kaseyaone', 'sso', 'azure', 'admin', 'local']).optional().catch(undefined),
+  source: z.enum(['kaseyaone', 'sso', 'azure', 'scim', 'admin', 'local']).optional().catch(undefined),
   person: z.string().trim().min(1).max(200).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
+  /** One SCIM directory's events. */
+  directory: z.uuid().optional().catch(undefined),
   /** One Azure AD sync run's events. */
   run: z.uuid().optional().catch(undefined),
 });
@@ -51,6 +53,7 @@ export async function listEvents(db: Db, organizationId: string, f: LogFilters):
     where.push(sql`${s.provisioningEvents.detail}->>'runId' = ${f.run}`);
     where.push(sql`${s.provisioningEvents.createdAt} >= (select ${s.azureSyncRuns.startedAt} from ${s.azureSyncRuns} where ${s.azureSyncRuns.id} = ${f.run} and ${s.azureSyncRuns.organizationId} = ${organizationId})`);
   }
+  if (f.directory) where.push(sql`${s.provisioningEvents.detail}->>'directoryId' = ${f.directory}`);
   if (f.from) where.push(gte(s.provisioningEvents.createdAt, new Date(`${f.from}T00:00:00Z`)));
   if (f.to) where.push(lt(s.provisioningEvents.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000)));
   if (f.person) {

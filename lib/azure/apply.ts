@@ -27,10 +27,35 @@ import { emptyCounters, type BatchOutcome, type Conn, type Counters, type Pendin
 /** A directory user to decide. `previous` undefined: read the stored copy here. */
 export type BatchRecord = Omit<DirectoryRecord, 'previous'> & { previous?: StoredDirectoryUser | null };
 
+/**
+ * Which directory the batch comes from: Azure AD (a Graph run) or a SCIM directory (a push
+ * through Jackson). It names the identity links, the stored copy's table, the person and
+ * event sources; everything else is the same write path.
+ */
+export type DirectorySource = {
+  kind: 'azure' | 'scim';
+  /** How event details name the directory to an admin. */
+  label: string;
+  /** Added to every event's detail (a SCIM directory's id and name). */
+  detail?: Record<string, unknown>;
+};
+export const AZURE_SOURCE: DirectorySource = { kind: 'azure', label: 'Azure AD' };
+
+/** The stored copy of each kind of directory: one shape, two tables. */
+const STORES = {
+  azure: { table: s.azureDirectoryUsers, name: 'azure_directory_users', keyName: 'connection_id', key: s.azureDirectoryUsers.connectionId },
+  scim: { table: s.scimDirectoryUsers as unknown as typeof s.azureDirectoryUsers, name: 'scim_directory_users', keyName: 'directory_id', key: s.scimDirectoryUsers.directoryId as unknown as typeof s.azureDirectoryUsers.connectionId },
+} as const;
+const PERSON_SOURCE = { azure: 'azure_ad', scim: 'scim' } as const;
+
 export type ApplyScope = {
-  conn: Conn;
+  /** The Azure connection, or the SCIM directory (its id keys the stored copy). */
+  conn: Pick<Conn, 'id' | 'organizationId'>;
   ctx: DirectoryContext;
+  /** The sync run (Azure), or the SCIM request, the events belong to. */
   runId: string;
+  /** Absent: Azure AD. */
+  source?: DirectorySource;
   now: Date;
   /** The full round this run is in: stored rows record it, to reconcile users not seen. */
   generation: number;
@@ -68,9 +93,11 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
   const { conn, ctx, now } = scope;
   const { organizationId } = conn;
   const tenantId = ctx.tenantId;
+  const source = scope.source ?? AZURE_SOURCE;
+  const store = STORES[source.kind];
 
   const ids = input.map((r) => r.objectId);
-  const stored = input.some((r) => r.previous === undefined) ? await loadStored(tx, conn.id, ids) : new Map<string, StoredDirectoryUser>();
+  const stored = input.some((r) => r.previous === undefined) ? await loadStored(tx, conn.id, ids, source.kind) : new Map<string, StoredDirectoryUser>();
   const records: DirectoryRecord[] = input.map((r) => ({ ...r, previous: r.previous === undefined ? (stored.get(r.objectId) ?? null) : r.previous }));
 
   // Decide on people read without locks, then lock only the people the plan writes and make
@@ -99,33 +126,33 @@ export async function applyBatch(tx: Tx, scope: ApplyScope, input: BatchRecord[]
 
   // Updates (archives among them) before inserts, so a freed email is free; the rest pipelines.
   await bulkUpdate(tx, 'people', organizationId, [...updates.values()], PERSON_UPDATE_COLUMNS(now));
-  const writes: Promise<unknown>[] = [bulkInsert(tx, 'people', creates, PERSON_INSERT_COLUMNS(organizationId, now)), bulkInsert(tx, 'provisioning_events', events, EVENT_COLUMNS(organizationId, scope.runId, now))];
+  const writes: Promise<unknown>[] = [bulkInsert(tx, 'people', creates, PERSON_INSERT_COLUMNS(organizationId, now, PERSON_SOURCE[source.kind])), bulkInsert(tx, 'provisioning_events', events, EVENT_COLUMNS(organizationId, scope.runId, now, source))];
   for (const m of moveLinks) {
     writes.push(
       tx
         .update(s.personIdentities)
         .set({ personId: m.personId })
-        .where(and(eq(s.personIdentities.organizationId, organizationId), eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
+        .where(and(eq(s.personIdentities.organizationId, organizationId), eq(s.personIdentities.source, source.kind), eq(s.personIdentities.scope, tenantId), eq(s.personIdentities.externalId, m.objectId))),
     );
   }
   await Promise.all(writes);
   // Identities point at people rows, so they follow the inserts.
   const directory = { personOf, appliedOf };
   await Promise.all([
-    bulkInsert(tx, 'person_identities', links, IDENTITY_COLUMNS(organizationId, tenantId), sql`on conflict do nothing`),
+    bulkInsert(tx, 'person_identities', links, IDENTITY_COLUMNS(organizationId, tenantId, source.kind), sql`on conflict do nothing`),
     storeData
       ? bulkInsert(
           tx,
-          'azure_directory_users',
+          store.name,
           records,
-          DIRECTORY_COLUMNS(conn.id, organizationId, scope.generation, now, directory),
-          sql`on conflict (connection_id, object_id) do update set data = excluded.data, groups = excluded.groups, removed = excluded.removed,
-                person_id = coalesce(excluded.person_id, azure_directory_users.person_id), applied = coalesce(excluded.applied, azure_directory_users.applied),
+          DIRECTORY_COLUMNS(conn.id, organizationId, scope.generation, now, directory, store.keyName),
+          sql`on conflict (${sql.raw(store.keyName)}, object_id) do update set data = excluded.data, groups = excluded.groups, removed = excluded.removed,
+                person_id = coalesce(excluded.person_id, ${sql.raw(store.name)}.person_id), applied = coalesce(excluded.applied, ${sql.raw(store.name)}.applied),
                 seen_generation = excluded.seen_generation, updated_at = excluded.updated_at`,
         )
-      : updateDirectory(tx, conn.id, records, directory, now),
-    // The person's Azure AD groups (the mapped groups' object ids), replaced where they moved.
-    replaceGroupMemberships(tx, organizationId, 'azure', groupsMoved(records, personOf), now),
+      : updateDirectory(tx, conn.id, records, directory, now, source.kind),
+    // The person's directory groups (Azure: the mapped groups' object ids; SCIM: group names), replaced where they moved.
+    replaceGroupMemberships(tx, organizationId, source.kind, groupsMoved(records, personOf), now),
   ]);
   return { counters: c, held };
 }
@@ -140,12 +167,14 @@ type PeopleRead = {
 /** The people a batch is decided against: by object id, by email (only where the email is not the linked person's own), and their links. */
 async function readPeople(tx: Tx, scope: ApplyScope, records: DirectoryRecord[]): Promise<PeopleRead> {
   const { conn, ctx } = scope;
+  const kind = (scope.source ?? AZURE_SOURCE).kind;
+  const store = STORES[kind];
   const ids = records.map((r) => r.objectId);
   const linkedRows = await tx
     .select({ person: s.people, externalId: s.personIdentities.externalId })
     .from(s.personIdentities)
     .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-    .where(and(eq(s.personIdentities.source, 'azure'), eq(s.personIdentities.scope, ctx.tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`));
+    .where(and(eq(s.personIdentities.source, kind), eq(s.personIdentities.scope, ctx.tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`));
   const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
   const byEmail = new Map<string, PersonRow>();
   const lookup: string[] = [];
@@ -158,12 +187,12 @@ async function readPeople(tx: Tx, scope: ApplyScope, records: DirectoryRecord[])
   }
   const emailRows = lookup.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(lookup)}::text[])`) : [];
   for (const p of emailRows) byEmail.set(p.email.toLowerCase(), withPhoneType(p));
-  // Which of those people another user of this tenant, still in Azure AD, is linked to.
+  // Which of those people another user of this directory, still in it, is linked to.
   const emailLinks = emailRows.length
     ? await tx
-        .select({ personId: s.azureDirectoryUsers.personId, objectId: s.azureDirectoryUsers.objectId })
-        .from(s.azureDirectoryUsers)
-        .where(and(eq(s.azureDirectoryUsers.connectionId, conn.id), eq(s.azureDirectoryUsers.removed, false), inArray(s.azureDirectoryUsers.personId, emailRows.map((p) => p.id))))
+        .select({ personId: store.table.personId, objectId: store.table.objectId })
+        .from(store.table)
+        .where(and(eq(store.key, conn.id), eq(store.table.removed, false), inArray(store.table.personId, emailRows.map((p) => p.id))))
     : [];
   return { linked, byEmail, linkedTo: new Map(emailLinks.map((l) => [l.personId!, l.objectId])) };
 }
@@ -185,6 +214,7 @@ type BatchPlan = {
 /** Each directory user of the batch decided by the pure core; what to write, nothing written. */
 function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, byEmail, linkedTo }: PeopleRead): BatchPlan {
   const { ctx } = scope;
+  const label = (scope.source ?? AZURE_SOURCE).label;
   const c = emptyCounters();
   const held: Pending[] = [];
   const current = new Map<string, PersonRow>();
@@ -221,7 +251,7 @@ function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, by
     let plan = decideDirectoryUser(ctx, r, linked.get(r.objectId) ?? null, owner, owner ? (linkedTo.get(owner.id) ?? null) : null);
     // Two directory users with one email in one batch: the first one gets it.
     if ((plan.kind === 'create' || plan.kind === 'archive') && claimed.has(plan.record.email.toLowerCase())) {
-      plan = { kind: 'skip', reason: 'email_conflict', detail: `Another Azure AD user in this tenant also has ${plan.record.email}.`, personId: null };
+      plan = { kind: 'skip', reason: 'email_conflict', detail: `Another ${label} user also has ${plan.record.email}.`, personId: null };
     }
     if (plan.kind === 'create' || plan.kind === 'update' || plan.kind === 'archive') appliedOf.set(r.objectId, plan.applied);
     switch (plan.kind) {
@@ -266,7 +296,7 @@ function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, by
         }
         if (plan.link) {
           links.push({ personId: plan.personId, objectId: r.objectId });
-          events.push(event('person_merged', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.changes, detail: 'Matched by email and linked to the Azure AD user.' }));
+          events.push(event('person_merged', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.changes, detail: `Matched by email and linked to the ${label} user.` }));
         } else if (changed) {
           events.push(event(plan.changes.status ? 'person_reactivated' : 'person_updated', plan.personId, r.objectId, { ruleId: plan.ruleId, diff: plan.changes }));
         }
@@ -278,11 +308,12 @@ function decideBatch(scope: ApplyScope, records: DirectoryRecord[], { linked, by
 }
 
 /** The stored copy of these users: what Graph last sent, and what the sync last applied. */
-export async function loadStored(tx: Db | Tx, connectionId: string, objectIds: string[]): Promise<Map<string, StoredDirectoryUser>> {
+export async function loadStored(tx: Db | Tx, connectionId: string, objectIds: string[], kind: DirectorySource['kind'] = 'azure'): Promise<Map<string, StoredDirectoryUser>> {
+  const { table, key } = STORES[kind];
   const rows = await tx
-    .select({ objectId: s.azureDirectoryUsers.objectId, data: s.azureDirectoryUsers.data, applied: s.azureDirectoryUsers.applied, groups: s.azureDirectoryUsers.groups, personId: s.azureDirectoryUsers.personId })
-    .from(s.azureDirectoryUsers)
-    .where(and(eq(s.azureDirectoryUsers.connectionId, connectionId), sql`${s.azureDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`));
+    .select({ objectId: table.objectId, data: table.data, applied: table.applied, groups: table.groups, personId: table.personId })
+    .from(table)
+    .where(and(eq(key, connectionId), sql`${table.objectId} = any(${arrayLiteral(objectIds)}::text[])`));
   return new Map(rows.map((r) => [r.objectId, { data: r.data, applied: r.applied, groups: [...r.groups].sort(), personId: r.personId }]));
 }
 
@@ -383,11 +414,11 @@ const PERSON_FIELDS = [
 
 const fieldColumns = <R extends Record<string, unknown>>(): Column<R>[] => PERSON_FIELDS.map(([name, type, key]) => [name, type, (r: R) => r[key]] as const);
 
-const PERSON_INSERT_COLUMNS = (organizationId: string, now: Date): Column<DirectoryRecordFields & { id: string }>[] => [
+const PERSON_INSERT_COLUMNS = (organizationId: string, now: Date, personSource: string): Column<DirectoryRecordFields & { id: string }>[] => [
   ['id', 'uuid', (r) => r.id],
   ['organization_id', 'uuid', () => organizationId],
   ['type', 'person_type', (r) => r.type],
-  ['source', 'person_source', () => 'azure_ad'],
+  ['source', 'person_source', () => personSource],
   ...fieldColumns<DirectoryRecordFields & { id: string }>(),
   ['created_at', 'timestamptz', () => now],
   ['updated_at', 'timestamptz', () => now],
@@ -396,10 +427,11 @@ const PERSON_INSERT_COLUMNS = (organizationId: string, now: Date): Column<Direct
 const PERSON_UPDATE_COLUMNS = (now: Date): Column<PersonRow>[] => [['id', 'uuid', (r) => r.id], ...fieldColumns<PersonRow>(), ['updated_at', 'timestamptz', () => now]];
 
 /** Who the event is about, as an admin knows them in Azure AD: display name, sign-in name and object id. */
-function userDetail(runId: string, e: EventRow) {
+function userDetail(runId: string, e: EventRow, source: DirectorySource) {
   const d = e.user.data;
   const name = typeof d.displayName === 'string' && d.displayName ? d.displayName : [d.givenName, d.surname].filter((v) => typeof v === 'string' && v).join(' ') || null;
   return {
+    ...source.detail,
     runId,
     objectId: e.objectId,
     ...(name ? { displayName: name } : {}),
@@ -408,30 +440,30 @@ function userDetail(runId: string, e: EventRow) {
   };
 }
 
-const EVENT_COLUMNS = (organizationId: string, runId: string, now: Date): Column<EventRow>[] => [
+const EVENT_COLUMNS = (organizationId: string, runId: string, now: Date, source: DirectorySource): Column<EventRow>[] => [
   ['organization_id', 'uuid', () => organizationId],
   ['type', 'event_type', (e) => e.type],
   ['reason_code', 'text', (e) => e.reasonCode],
-  ['source', 'text', () => 'azure'],
+  ['source', 'text', () => source.kind],
   ['person_id', 'uuid', (e) => e.personId],
   ['rule_id', 'uuid', (e) => e.ruleId],
   ['diff', 'jsonb', (e) => e.diff],
-  ['detail', 'jsonb', (e) => userDetail(runId, e)],
+  ['detail', 'jsonb', (e) => userDetail(runId, e, source)],
   ['created_at', 'timestamptz', () => now],
 ];
 
-const IDENTITY_COLUMNS = (organizationId: string, tenantId: string): Column<{ personId: string; objectId: string }>[] => [
+const IDENTITY_COLUMNS = (organizationId: string, tenantId: string, kind: DirectorySource['kind']): Column<{ personId: string; objectId: string }>[] => [
   ['organization_id', 'uuid', () => organizationId],
   ['person_id', 'uuid', (l) => l.personId],
-  ['source', 'identity_source', () => 'azure'],
+  ['source', 'identity_source', () => kind],
   ['scope', 'text', () => tenantId],
   ['external_id', 'text', (l) => l.objectId],
 ];
 
 type DirectoryWrites = { personOf: Map<string, string | null>; appliedOf: Map<string, AppliedFields> };
 
-const DIRECTORY_COLUMNS = (connectionId: string, organizationId: string, generation: number, now: Date, w: DirectoryWrites): Column<DirectoryRecord>[] => [
-  ['connection_id', 'uuid', () => connectionId],
+const DIRECTORY_COLUMNS = (connectionId: string, organizationId: string, generation: number, now: Date, w: DirectoryWrites, keyName: string): Column<DirectoryRecord>[] => [
+  [keyName, 'uuid', () => connectionId],
   ['object_id', 'text', (r) => r.objectId],
   ['organization_id', 'uuid', () => organizationId],
   ['data', 'jsonb', (r) => r.data],
@@ -463,7 +495,8 @@ function sameApplied(a: AppliedFields, b: AppliedFields | null): boolean {
 }
 
 /** Users decided from the stored copy: new groups, a person id learnt meanwhile, what was applied. Rows where none moved are left alone. */
-function updateDirectory(tx: Tx, connectionId: string, all: DirectoryRecord[], w: DirectoryWrites, now: Date) {
+function updateDirectory(tx: Tx, connectionId: string, all: DirectoryRecord[], w: DirectoryWrites, now: Date, kind: DirectorySource['kind']) {
+  const store = STORES[kind];
   const records = all.filter((r) => {
     const p = r.previous;
     if (!p || p.groups === undefined || p.personId === undefined) return true;
@@ -476,10 +509,10 @@ function updateDirectory(tx: Tx, connectionId: string, all: DirectoryRecord[], w
     return a ? JSON.stringify(a) : null;
   });
   return tx.execute(sql`
-    update azure_directory_users d
+    update ${sql.raw(store.name)} d
        set groups = string_to_array(u.groups, ','), person_id = coalesce(u.person_id::uuid, d.person_id),
            applied = coalesce(u.applied::jsonb, d.applied), updated_at = ${now.toISOString()}::timestamptz
       from unnest(${arrayLiteral(records.map((r) => r.objectId))}::text[], ${arrayLiteral(records.map((r) => r.groups.join(',')))}::text[],
                   ${arrayLiteral(records.map((r) => w.personOf.get(r.objectId) ?? null))}::text[], ${arrayLiteral(applied)}::text[]) as u(object_id, groups, person_id, applied)
-     where d.connection_id = ${connectionId} and d.object_id = u.object_id`);
+     where d.${sql.raw(store.keyName)} = ${connectionId} and d.object_id = u.object_id`);
 }

@@ -252,7 +252,15 @@ async function exceedsGuard(db: Db | Tx, conn: Conn, count: number): Promise<boo
   return count * 100 > conn.guardPercent * row!.n;
 }
 
-export async function applyDeactivations(tx: Tx, conn: Conn, runId: string, pending: Pending[], at: Date): Promise<number> {
+/** Deactivations decided by the directory core; a SCIM push applies its own at once (source 'scim', with the directory in the detail). */
+export async function applyDeactivations(
+  tx: Tx,
+  conn: Pick<Conn, 'organizationId'>,
+  runId: string,
+  pending: Pending[],
+  at: Date,
+  source: { kind: 'azure' | 'scim'; detail?: Record<string, unknown> } = { kind: 'azure' },
+): Promise<number> {
   if (!pending.length) return 0;
   const ids = pending.map((p) => p.personId);
   const rows = await tx
@@ -266,11 +274,11 @@ export async function applyDeactivations(tx: Tx, conn: Conn, runId: string, pend
     .map((p) => ({
       organizationId: conn.organizationId,
       type: 'person_deactivated' as const,
-      source: 'azure',
+      source: source.kind,
       reasonCode: p.reason,
       personId: p.personId,
       diff: { status: { before: 'active', after: 'inactive' } },
-      detail: { runId, objectId: p.objectId, detail: p.detail ?? '' },
+      detail: { ...source.detail, runId, objectId: p.objectId, detail: p.detail ?? '' },
     }));
   for (let i = 0; i < events.length; i += 1000) await tx.insert(s.provisioningEvents).values(events.slice(i, i + 1000));
   return done.size;

@@ -25,8 +25,8 @@ import {
 export const orgStatus = pgEnum('org_status', ['active', 'inactive']);
 export const personType = pgEnum('person_type', ['employee', 'contact']);
 export const personStatus = pgEnum('person_status', ['active', 'inactive', 'archived']);
-export const personSource = pgEnum('person_source', ['local', 'sso_jit', 'kaseyaone', 'azure_ad']);
-export const identitySource = pgEnum('identity_source', ['sso', 'kaseyaone', 'azure']);
+export const personSource = pgEnum('person_source', ['local', 'sso_jit', 'kaseyaone', 'azure_ad', 'scim']);
+export const identitySource = pgEnum('identity_source', ['sso', 'kaseyaone', 'azure', 'scim']);
 export const phoneType = pgEnum('phone_type', ['office', 'mobile', 'home', 'fax', 'other']);
 export const provisioningMethod = pgEnum('provisioning_method', ['none', 'sso_jit', 'azure_ad']);
 export const ruleKind = pgEnum('rule_kind', ['sso', 'azure']);
@@ -45,6 +45,7 @@ export const eventType = pgEnum('event_type', [
   'person_removed',
   'person_restored',
   'sso_failed',
+  'scim_request_refused',
 ]);
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -445,3 +446,68 @@ export const authThrottle = pgTable('auth_throttle', {
   points: integer('points').notNull().default(0),
   expire: bigint('expire', { mode: 'number' }),
 });
+
+/**
+ * A SCIM 2.0 directory (Directory Sync through SAML Jackson): the id is Jackson's directory
+ * id. The bearer token the IdP sends is ours, kept only as a SHA-256 hash so it can be
+ * shown once and rotated (Jackson 26 cannot change a directory's secret).
+ */
+export const scimDirectories = pgTable(
+  'scim_directories',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    /** The provider type as Jackson knows it: azure-scim-v2, okta-scim-v2, onelogin-scim-v2, jumpcloud-scim-v2, generic-scim-v2… */
+    provider: text('provider').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    tokenCreatedAt: timestamp('token_created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastRequestAt: timestamp('last_request_at', { withTimezone: true }),
+    /** Mass-deactivation guard: deactivations in the last 10 minutes above this share of the directory's active people… */
+    guardPercent: integer('guard_percent').notNull().default(20),
+    /** …and at least this many are held for an admin to confirm. */
+    guardMinimum: integer('guard_minimum').notNull().default(10),
+    /** Deactivations the guard holds: [{ personId, objectId, reason, detail }]. */
+    heldDeactivations: jsonb('held_deactivations').$type<{ personId: string; objectId: string; reason: string; detail?: string }[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index('scim_directories_org_idx').on(t.organizationId)],
+);
+
+/** The directory's users as last pushed, in the shape the directory decision reads (like azure_directory_users). */
+export const scimDirectoryUsers = pgTable(
+  'scim_directory_users',
+  {
+    directoryId: uuid('directory_id')
+      .notNull()
+      .references(() => scimDirectories.id, { onDelete: 'cascade' }),
+    /** The SCIM user id Jackson gave the user. */
+    objectId: text('object_id').notNull(),
+    organizationId: orgId(),
+    /** The user mapped to the directory record fields (lib/provisioning/scim.ts). */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** Display names of the directory groups the user is in, sorted. */
+    groups: text('groups').array().notNull().default(sql`'{}'::text[]`),
+    removed: boolean('removed').notNull().default(false),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    applied: jsonb('applied').$type<Record<string, string | null>>(),
+    seenGeneration: integer('seen_generation').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('scim_directory_users_pk').on(t.directoryId, t.objectId), index('scim_directory_users_person_idx').on(t.personId)],
+);
+
+/** The directory's groups by SCIM id, so a rename or delete reaches the users who carry the name. */
+export const scimDirectoryGroups = pgTable(
+  'scim_directory_groups',
+  {
+    directoryId: uuid('directory_id')
+      .notNull()
+      .references(() => scimDirectories.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+    organizationId: orgId(),
+    name: text('name').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('scim_directory_groups_pk').on(t.directoryId, t.groupId)],
+);

@@ -10,7 +10,7 @@ export type PersonRow = {
   lastName: string;
   email: string;
   status: 'active' | 'inactive' | 'archived';
-  source: 'local' | 'sso_jit' | 'kaseyaone' | 'azure_ad';
+  source: 'local' | 'sso_jit' | 'kaseyaone' | 'azure_ad' | 'scim';
   department: string | null;
   jobTitle: string | null;
   securityRole: string | null;
@@ -26,7 +26,7 @@ export const peopleQuerySchema = pageParamsSchema.extend({
   q: z.string().trim().min(1).max(200).optional().catch(undefined),
   /** `removed`: people an admin removed on purpose (tombstones), whatever their status. */
   status: z.enum(['active', 'inactive', 'archived', 'removed']).optional().catch(undefined),
-  source: z.enum(['local', 'sso_jit', 'kaseyaone', 'azure_ad']).optional().catch(undefined),
+  source: z.enum(['local', 'sso_jit', 'kaseyaone', 'azure_ad', 'scim']).optional().catch(undefined),
 });
 export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 

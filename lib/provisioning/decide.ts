@@ -19,7 +19,7 @@ import {
  */
 export function decideLogin(input: LoginInput): Decision {
   const { identity: id, org, now } = input;
-  if (id.source === 'azure') throw new Error('decideLogin handles SSO and KaseyaOne logins; directory records go through the sync decision');
+  if (id.source === 'azure' || id.source === 'scim') throw new Error('decideLogin handles SSO and KaseyaOne logins; directory records go through the sync decision');
 
   if (!id.email) return deny('missing_email', 'The assertion carries no valid email address.');
   if (org.status !== 'active') return deny('org_inactive', 'The organization is inactive.');

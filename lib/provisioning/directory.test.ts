@@ -241,3 +241,31 @@ describe('archive rule', () => {
     });
   });
 });
+
+describe('a SCIM directory through the same decision', () => {
+  const scimRules = [rule('sso-any', { domain: 'contoso.example', position: 20 }), rule('sso-admins', { domain: 'contoso.example', securityGroup: 'Admins', position: 10, departmentId: 'dep-mgmt' })];
+  const scim = () => ctx({ source: 'scim', tenantId: 'dir-1', rules: scimRules });
+
+  it('matches SSO rules on the record’s email domain and group names, not the context’s tenant', () => {
+    expect(decideDirectoryUser(scim(), record(['Admins'], { domain: 'contoso.example' }), null, null)).toMatchObject({ kind: 'create', ruleId: 'sso-admins', record: { securityRoleId: 'role-sso-admins', departmentId: 'dep-mgmt' } });
+    expect(decideDirectoryUser(scim(), record([], { domain: 'contoso.example' }), null, null)).toMatchObject({ kind: 'create', ruleId: 'sso-any' });
+    expect(decideDirectoryUser(scim(), record(['Admins'], { domain: 'other.example' }), null, null)).toMatchObject({ kind: 'skip', reason: 'no_matching_rule', detail: expect.stringContaining('domain other.example') });
+  });
+
+  it('extra fields (enterprise department, manager, attribute mappings) fill a create and follow on an update; the rule’s targets win; a contact gets no department', () => {
+    const extra = { create: { departmentId: 'dep-projects', managerId: 'person-boss', employeeRoleId: 'er-l2' }, update: { departmentId: 'dep-finance', managerId: 'person-boss2' } };
+    expect(decideDirectoryUser(scim(), record([], { domain: 'contoso.example', extra }), null, null)).toMatchObject({ kind: 'create', record: { departmentId: 'dep-projects', managerId: 'person-boss', employeeRoleId: 'er-l2' } });
+    expect(decideDirectoryUser(scim(), record(['Admins'], { domain: 'contoso.example', extra }), null, null)).toMatchObject({ kind: 'create', record: { departmentId: 'dep-mgmt', managerId: 'person-boss' } });
+    const updated = decideDirectoryUser(scim(), record([], { domain: 'contoso.example', extra }), person(), null);
+    expect(updated).toMatchObject({ kind: 'update', changes: { departmentId: { before: 'dep-service', after: 'dep-finance' }, managerId: { before: null, after: 'person-boss2' } } });
+    const contactRules = [rule('c', { domain: 'contoso.example', userType: 'contact', clientAccountId: 'acct-initech' })];
+    expect(decideDirectoryUser(ctx({ source: 'scim', tenantId: 'dir-1', rules: contactRules }), record([], { domain: 'contoso.example', extra }), null, null)).toMatchObject({ kind: 'create', record: { type: 'contact', departmentId: null, managerId: null } });
+  });
+
+  it('delete and active:false deactivate with SCIM reason codes and wording; never the root user', () => {
+    expect(decideDirectoryUser(scim(), record([], { domain: 'contoso.example', removed: true }), person(), null)).toMatchObject({ kind: 'deactivate', reason: 'scim_deleted', detail: 'The user was deleted in the SCIM directory.' });
+    const disabled = record([], { domain: 'contoso.example', data: { ...DATA, accountEnabled: false } });
+    expect(decideDirectoryUser(scim(), disabled, person(), null)).toMatchObject({ kind: 'deactivate', reason: 'scim_inactive' });
+    expect(decideDirectoryUser(scim(), disabled, person({ id: 'person-root' }), null)).toMatchObject({ kind: 'skip', reason: 'unchanged' });
+  });
+});

@@ -24,6 +24,14 @@ export type DirectoryRecord = {
    * field stays while Azure AD's record of the user has not changed since.
    */
   previous: StoredDirectoryUser | null;
+  /** The domain rules match this user on; absent = the context's tenant (Azure AD). SCIM: the email's domain. */
+  domain?: string | null;
+  /**
+   * Person fields beyond the object fields (SCIM: enterprise department and manager, the
+   * organization's attribute mappings): `create` for a new person, `update` on every change.
+   * The matched rule's targets win over them, as on an SSO login.
+   */
+  extra?: { create: Partial<PersonFields>; update: Partial<PersonFields> };
 };
 
 export type StoredDirectoryUser = {
@@ -41,6 +49,8 @@ export type ObjectField = (typeof OBJECT_FIELDS)[number];
 export type AppliedFields = Partial<Record<ObjectField, string | null>>;
 
 export type DirectoryContext = {
+  /** Which directory speaks: Azure AD (polled through Graph, the default) or a SCIM directory (pushed). */
+  source?: 'azure' | 'scim';
   organizationId: string;
   tenantId: string;
   rootPersonId: string | null;
@@ -78,7 +88,7 @@ export type DirectoryPlan =
 export type DirectoryPerson = ExistingPerson & { phoneType?: PhoneType | null };
 
 export type DirectorySkipReason = 'missing_email' | 'no_matching_rule' | 'other_org' | 'person_removed' | 'email_conflict' | 'not_linked' | 'unchanged';
-export type DirectoryDeactivateReason = 'azure_removed' | 'azure_disabled' | 'no_matching_rule';
+export type DirectoryDeactivateReason = 'azure_removed' | 'azure_disabled' | 'scim_deleted' | 'scim_inactive' | 'no_matching_rule';
 
 export const ARCHIVED_SUFFIX = '_Archived';
 
@@ -117,49 +127,53 @@ export function decideDirectoryUser(
   const linked = byObjectId;
   const isRoot = (p: DirectoryPerson | null) => isRootPerson(ctx, p);
 
+  const where = directoryLabel(ctx);
+  const scim = ctx.source === 'scim';
   if (user.removed) {
-    if (!linked) return skip('not_linked', 'Removed in Azure AD; no person is linked to it.');
-    if (isRoot(linked)) return skip('unchanged', 'Removed in Azure AD, but the root user is never deactivated.', linked.id);
-    if (linked.status !== 'active') return skip('unchanged', `Removed in Azure AD; the person is already ${linked.status}.`, linked.id);
-    return { kind: 'deactivate', personId: linked.id, reason: 'azure_removed', detail: 'The user was deleted in Azure AD.' };
+    if (!linked) return skip('not_linked', `Removed in ${where}; no person is linked to it.`);
+    if (isRoot(linked)) return skip('unchanged', `Removed in ${where}, but the root user is never deactivated.`, linked.id);
+    if (linked.status !== 'active') return skip('unchanged', `Removed in ${where}; the person is already ${linked.status}.`, linked.id);
+    return { kind: 'deactivate', personId: linked.id, reason: scim ? 'scim_deleted' : 'azure_removed', detail: `The user was deleted in ${where}.` };
   }
 
   const m = mapDirectoryUser(user.data, ctx.emailSource);
   if (!m.email) {
     const source = { mail: 'mail', user_principal_name: 'userPrincipalName', other_mails: 'otherMails' }[ctx.emailSource];
-    return skip('missing_email', `The user has no usable email in ${source}.`, linked?.id ?? null);
+    return skip('missing_email', scim ? 'The user has no usable email (emails or an email-shaped userName).' : `The user has no usable email in ${source}.`, linked?.id ?? null);
   }
   if (linked && byEmail && linked.id !== byEmail.id && byEmail.status !== 'archived') {
-    return skip('email_conflict', `Azure AD now gives ${m.email}, which another person already uses.`, linked.id);
+    return skip('email_conflict', `${where} now gives ${m.email}, which another person already uses.`, linked.id);
   }
   // Two users of one tenant never share a person: the one linked first keeps it.
   if (!linked && byEmail && byEmailLinkedTo !== null && byEmailLinkedTo !== user.objectId) {
-    return skip('email_conflict', `${m.email} belongs to a person already linked to another Azure AD user (${byEmailLinkedTo}).`);
+    return skip('email_conflict', `${m.email} belongs to a person already linked to another ${where} user (${byEmailLinkedTo}).`);
   }
   const person = linked ?? byEmail;
   if (person && person.organizationId !== ctx.organizationId) return skip('other_org', `${m.email} belongs to another organization.`);
   if (person?.removedByAdmin) return skip('person_removed', 'An admin removed this person; the sync does not bring them back.', person.id);
 
   if (!m.enabled) {
-    if (!person || !linked) return skip('not_linked', 'The account is disabled in Azure AD.', person?.id ?? null);
-    if (isRoot(person) || person.status !== 'active') return skip('unchanged', 'Disabled in Azure AD; nothing to change.', person.id);
-    return { kind: 'deactivate', personId: person.id, reason: 'azure_disabled', detail: 'Sign-in is blocked for the user in Azure AD.' };
+    if (!person || !linked) return skip('not_linked', `The account is disabled in ${where}.`, person?.id ?? null);
+    if (isRoot(person) || person.status !== 'active') return skip('unchanged', `Disabled in ${where}; nothing to change.`, person.id);
+    return scim
+      ? { kind: 'deactivate', personId: person.id, reason: 'scim_inactive', detail: `The directory set the user inactive (active: false).` }
+      : { kind: 'deactivate', personId: person.id, reason: 'azure_disabled', detail: 'Sign-in is blocked for the user in Azure AD.' };
   }
 
   ctx.match ??= ruleMatcher(ctx.rules);
-  const rule = ctx.match(ctx.tenantId, user.groups);
+  const rule = ctx.match(user.domain !== undefined ? user.domain : ctx.tenantId, user.groups);
   if (!rule) {
     if (isRoot(person)) return rootUpdate(ctx, person!, user, m, !linked);
     if (person && linked && person.status === 'active') {
-      return { kind: 'deactivate', personId: person.id, reason: 'no_matching_rule', detail: 'No Azure AD mapping rule matches the user’s groups any more.' };
+      return { kind: 'deactivate', personId: person.id, reason: 'no_matching_rule', detail: scim ? 'No mapping rule matches the user’s domain and groups any more.' : 'No Azure AD mapping rule matches the user’s groups any more.' };
     }
     const groups = user.groups.length ? user.groups.join(', ') : 'none';
-    return skip('no_matching_rule', `No Azure AD mapping rule matches tenant ${ctx.tenantId} and groups [${groups}].`, person?.id ?? null);
+    return skip('no_matching_rule', scim ? `No mapping rule matches domain ${user.domain ?? '(none)'} and groups [${groups}].` : `No Azure AD mapping rule matches tenant ${ctx.tenantId} and groups [${groups}].`, person?.id ?? null);
   }
 
   if (!person || person.status === 'archived') {
     // An archived row is only reachable by email, which it gave up: this is someone new.
-    const record = newRecord(ctx, m, rule);
+    const record = newRecord(ctx, m, rule, user.extra?.create);
     return { kind: 'create', record, ruleId: rule.id, changes: creationChanges(record), applied: objectFields(ctx, m, rule.userType) };
   }
   if (rule.userType !== person.type && !isRoot(person)) {
@@ -169,12 +183,12 @@ export function decideDirectoryUser(
       email: { before: person.email, after: `${person.email}${ARCHIVED_SUFFIX}` },
     };
     if (person.username) archive.username = { before: person.username, after: `${person.username}${ARCHIVED_SUFFIX}` };
-    const record = newRecord(ctx, m, rule);
+    const record = newRecord(ctx, m, rule, user.extra?.create);
     return { kind: 'archive', personId: person.id, archive, record, ruleId: rule.id, changes: creationChanges(record), applied: objectFields(ctx, m, rule.userType) };
   }
   if (isRoot(person)) return rootUpdate(ctx, person, user, m, !linked);
   const { wanted: fromObject, applied } = objectUpdate(ctx, user, m, person);
-  const wanted = { ...fromObject, ...ruleFields(rule, person.type) } as Partial<DirectoryRecordFields>;
+  const wanted = { ...fromObject, ...applicable(user.extra?.update, person.type), ...ruleFields(rule, person.type) } as Partial<DirectoryRecordFields>;
   if (person.status === 'inactive') wanted.status = 'active';
   const changes = diffFields(person, wanted, person.lockedFields);
   return { kind: 'update', personId: person.id, ruleId: rule.id, changes, link: !linked, applied };
@@ -239,7 +253,22 @@ function ruleFields(rule: MappingRule, type: PersonType): Partial<DirectoryRecor
 }
 
 
-function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule): DirectoryRecordFields {
+/** Extra fields that apply to a person of this type (contacts carry no department or manager). */
+function applicable(extra: Partial<PersonFields> | undefined, type: PersonType): Partial<PersonFields> {
+  if (!extra) return {};
+  const out: Partial<PersonFields> = {};
+  for (const [k, v] of Object.entries(extra)) {
+    if ((REFERENCE_FIELDS as readonly string[]).includes(k) && !fieldAppliesTo(type, k as ReferenceField)) continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+function directoryLabel(ctx: DirectoryContext): string {
+  return ctx.source === 'scim' ? 'the SCIM directory' : 'Azure AD';
+}
+
+function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule, extra?: Partial<PersonFields>): DirectoryRecordFields {
   const refs = {} as Record<ReferenceField, string | null>;
   for (const f of REFERENCE_FIELDS) refs[f] = fieldAppliesTo(rule.userType, f) ? ctx.defaults[f] : null;
   const record: DirectoryRecordFields = {
@@ -253,7 +282,7 @@ function newRecord(ctx: DirectoryContext, m: MappedUser, rule: MappingRule): Dir
     phoneType: null,
     ...refs,
   };
-  const wanted = { ...objectFields(ctx, m, rule.userType), ...ruleFields(rule, rule.userType) };
+  const wanted = { ...objectFields(ctx, m, rule.userType), ...applicable(extra, rule.userType), ...ruleFields(rule, rule.userType) };
   for (const [k, v] of Object.entries(wanted)) if (v !== undefined && v !== null && v !== '') (record as Record<string, unknown>)[k] = v;
   return record;
 }

@@ -91,10 +91,24 @@ export const SSO_FAILURE_REASONS = {
 } as const;
 export type SsoFailureReason = keyof typeof SSO_FAILURE_REASONS;
 
+/** The codes as an admin reads them on a SCIM directory event. */
+export const SCIM_REASONS: Record<string, string> = {
+  missing_email: 'The SCIM user has no email (emails or an email-shaped userName)',
+  no_matching_rule: 'No mapping rule matches the user’s domain and groups',
+  other_org: 'The email belongs to a person of another organization',
+  person_removed: 'An admin removed this person; the directory does not bring them back',
+  email_conflict: 'Another person already has this email',
+  scim_deleted: 'Deleted in the SCIM directory',
+  scim_inactive: 'Set inactive in the SCIM directory (active: false)',
+  bad_token: 'A SCIM request with a wrong or revoked token',
+  deactivation_held: 'Held by the mass-deactivation guard until an admin confirms',
+};
+
 /** The title of a reason code for an event of this source. */
 export function reasonTitle(code: string, source: string): string | null {
   if (Object.hasOwn(SSO_FAILURE_REASONS, code)) return SSO_FAILURE_REASONS[code as SsoFailureReason];
   if (source === 'azure' && Object.hasOwn(SYNC_REASONS, code)) return SYNC_REASONS[code]!;
+  if (source === 'scim' && Object.hasOwn(SCIM_REASONS, code)) return SCIM_REASONS[code]!;
   return isReasonCode(code) ? REASONS[code].title : null;
 }
 

@@ -1,7 +1,7 @@
 // Plain data in and out of the decision core. Nothing here knows about the database,
 // Next.js, Jackson or the clock.
 
-export type IdentitySource = 'kaseyaone' | 'sso' | 'azure';
+export type IdentitySource = 'kaseyaone' | 'sso' | 'azure' | 'scim';
 export type PersonType = 'employee' | 'contact';
 export type PersonStatus = 'active' | 'inactive' | 'archived';
 

@@ -15,6 +15,8 @@ export const SSO_PATHS = {
   userinfo: '/api/oauth/userinfo',
   metadata: '/api/sso/metadata',
   idpLogin: '/api/sso/idp-login',
+  /** SCIM 2.0 base of every directory: /api/scim/v2.0/<directory id> (app/api/scim). */
+  scim: '/api/scim/v2.0',
 } as const;
 
 /** Jackson "products": one per login source, so tenant + product names exactly one connection. */
@@ -79,6 +81,7 @@ async function start(): Promise<SAMLJackson> {
         externalUrl: env.appUrl,
         samlPath: SSO_PATHS.acs,
         oidcPath: SSO_PATHS.oidcRedirect,
+        scimPath: SSO_PATHS.scim,
         samlAudience: env.SAML_ENTITY_ID,
         idpEnabled: true,
         noAnalytics: true,

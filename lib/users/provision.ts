@@ -22,7 +22,7 @@ export type LoginResult =
   | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string }
   | { outcome: 'deny'; reason: ReasonCode; eventId: string };
 
-const PERSON_SOURCE = { kaseyaone: 'kaseyaone', sso: 'sso_jit', azure: 'azure_ad' } as const;
+const PERSON_SOURCE = { kaseyaone: 'kaseyaone', sso: 'sso_jit', azure: 'azure_ad', scim: 'scim' } as const;
 const MAX_ATTEMPTS = 4;
 
 /**

@@ -8,7 +8,7 @@ import { EVENT_TYPES, listEvents, logFiltersSchema, type LogFilters } from '@/li
 import { requireAdmin } from '@/lib/auth/viewer';
 import { getDb } from '@/lib/db/client';
 import { flatParams } from '@/lib/pagination';
-import { REASONS, reasonTitle, SSO_FAILURE_REASONS, SYNC_REASONS } from '@/lib/provisioning/reasons';
+import { REASONS, reasonTitle, SCIM_REASONS, SSO_FAILURE_REASONS, SYNC_REASONS } from '@/lib/provisioning/reasons';
 import { findUnattributedFailure } from '@/lib/sso/failures';
 
 export const metadata: Metadata = { title: 'Provisioning Log' };
@@ -27,9 +27,10 @@ const TYPE_LABEL: Record<(typeof EVENT_TYPES)[number], string> = {
   person_removed: 'Person removed',
   person_restored: 'Person restored',
   sso_failed: 'Sign-in failed',
+  scim_request_refused: 'SCIM request refused',
 };
-const TYPE_TONE = { login_denied: 'red', sso_failed: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_removed: 'red', person_restored: 'green', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
-const SOURCES = { kaseyaone: 'KaseyaOne', sso: 'SSO', azure: 'Azure AD', admin: 'Admin', local: 'Local' } as const;
+const TYPE_TONE = { login_denied: 'red', sso_failed: 'red', sync_skipped: 'amber', person_deactivated: 'red', person_removed: 'red', person_restored: 'green', scim_request_refused: 'red', person_created: 'green', person_updated: 'blue', settings_changed: 'amber' } as const;
+const SOURCES = { kaseyaone: 'KaseyaOne', sso: 'SSO', azure: 'Azure AD', scim: 'SCIM', admin: 'Admin', local: 'Local' } as const;
 
 export default async function ProvisioningLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireAdmin();
@@ -41,6 +42,7 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
       <PageHeader trail={['Admin', 'My Company']} title="Provisioning Log" description="Every login decision and every provisioning change, with its reason. End users see a reference when a sign-in is denied or fails: paste it here." />
       <Card className="mb-4 p-4">
         <form method="get" className="grid gap-3 md:grid-cols-4" aria-label="Filter the log">
+          {filters.directory ? <input type="hidden" name="directory" value={filters.directory} /> : null}
           <Filter label="Reference" name="ref" defaultValue={params.ref} placeholder="e.g. 3f2a…" />
           <Filter label="Person" name="person" defaultValue={params.person} placeholder="name or email" />
           <div>
@@ -54,7 +56,7 @@ export default async function ProvisioningLogPage({ searchParams }: { searchPara
             <label htmlFor="f-reason" className="mb-1 block text-xs font-medium text-ink-muted">Reason code</label>
             <select id="f-reason" name="reason" defaultValue={filters.reason ?? ''} className={select}>
               <option value="">Any</option>
-              {[...new Set([...Object.keys(REASONS), ...Object.keys(SYNC_REASONS), ...Object.keys(SSO_FAILURE_REASONS)])].map((r) => <option key={r} value={r}>{r}</option>)}
+              {[...new Set([...Object.keys(REASONS), ...Object.keys(SYNC_REASONS), ...Object.keys(SCIM_REASONS), ...Object.keys(SSO_FAILURE_REASONS)])].map((r) => <option key={r} value={r}>{r}</option>)}
             </select>
           </div>
           <div>

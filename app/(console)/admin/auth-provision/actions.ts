@@ -15,6 +15,9 @@ import { attributeMappingSchema, mappingRuleSchema, provisioningMethodSchema } f
 import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/attribute-mappings';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
+import { createDirectory, deleteDirectory, rotateToken } from '@/lib/scim/directories';
+import { settleHeldDeactivations } from '@/lib/scim/events';
+import { directoryIdSchema, directorySchema, type DirectorySecret } from '@/lib/scim/schemas';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
 
 const PAGE = '/admin/auth-provision';
@@ -93,4 +96,40 @@ export const deleteAttributeMappingAction = adminAction(z.object({ id: z.uuid() 
   const res = await deleteAttributeMapping(getDb(), viewer.organizationId, viewer.personId, id);
   if (res.ok) revalidatePath(PAGE);
   return res;
+});
+
+/** Directory Sync (SCIM): the token comes back once, in this answer only. */
+export const addDirectoryAction = adminAction(directorySchema, async (input, viewer): Promise<ActionResult<DirectorySecret>> => {
+  const db = getDb();
+  const secret = await createDirectory(db, viewer.organizationId, input);
+  await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory', after: { id: secret.id, name: input.name, provider: input.provider } });
+  revalidatePath(PAGE);
+  return { ok: true, data: secret };
+});
+
+export const rotateDirectoryTokenAction = adminAction(directoryIdSchema, async ({ id }, viewer): Promise<ActionResult<DirectorySecret>> => {
+  const db = getDb();
+  const secret = await rotateToken(db, viewer.organizationId, id);
+  if (!secret) return { ok: false, error: 'That directory no longer exists.' };
+  await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory.token', before: 'previous token', after: 'new token' });
+  revalidatePath(PAGE);
+  return { ok: true, data: secret };
+});
+
+export const deleteDirectoryAction = adminAction(directoryIdSchema, async ({ id }, viewer) => {
+  const db = getDb();
+  if (!(await deleteDirectory(db, viewer.organizationId, id))) return { ok: false, error: 'That directory no longer exists.' };
+  await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory', before: { id }, after: null });
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+/** The mass-deactivation guard's held deactivations: confirm (apply them) or discard. */
+export const settleHeldAction = adminAction(directoryIdSchema.extend({ confirm: z.boolean() }), async ({ id, confirm }, viewer) => {
+  const db = getDb();
+  const done = await settleHeldDeactivations(db, viewer.organizationId, id, confirm);
+  if (done === null) return { ok: false, error: 'That directory no longer exists.' };
+  await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory.held_deactivations', before: 'held', after: confirm ? `confirmed (${done} deactivated)` : 'discarded' });
+  revalidatePath(PAGE);
+  return { ok: true };
 });

@@ -12,7 +12,9 @@ import { MappingRules, ProvisioningMethod } from '@/components/mapping-rules';
 import { getDb } from '@/lib/db/client';
 import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
 import { getProvisioningMethod, listRules } from '@/lib/settings/mapping-rules';
-import { addOidcConnection, addSamlConnection, deleteAttributeMappingAction, deleteRuleAction, saveAttributeMappingAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
+import { ScimDirectories } from '@/components/scim-directories';
+import { listDirectories } from '@/lib/scim/directories';
+import { addDirectoryAction, addOidcConnection, addSamlConnection, deleteDirectoryAction, rotateDirectoryTokenAction, settleHeldAction, deleteAttributeMappingAction, deleteRuleAction, saveAttributeMappingAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
@@ -61,6 +63,13 @@ export default async function AuthProvisionPage() {
           <h3 className="mb-1 mt-8 text-sm font-semibold text-ink">Attribute mapping</h3>
           <p className="mb-3 text-sm text-ink-muted">Fill person fields from any assertion attribute, with a default value when the IdP does not send it. Department, Location and the other lookups match by name.</p>
           <AttributeMappings mappings={await listAttributeMappings(db, viewer.organizationId)} actions={{ save: saveAttributeMappingAction, remove: deleteAttributeMappingAction }} />
+        </Card>
+        <Card className="p-6">
+          <h2 className="text-base font-semibold text-ink">Directory Sync (SCIM)</h2>
+          <p className="mb-5 mt-1 text-sm text-ink-muted">
+            Let your IdP (Entra ID, Okta, OneLogin, JumpCloud) push people and groups over SCIM 2.0. They are created, updated and deactivated in seconds by the same Mapping Rules (domain and group names), attribute mapping and Employee Defaults as SSO logins; a user set inactive or deleted at the IdP is deactivated here, never deleted.
+          </p>
+          <ScimDirectories directories={await listDirectories(db, viewer.organizationId)} actions={{ add: addDirectoryAction, rotate: rotateDirectoryTokenAction, remove: deleteDirectoryAction, settle: settleHeldAction }} />
         </Card>
         <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">Login preview</h2>

@@ -16,8 +16,8 @@ import { editPersonAction, removePersonAction, restorePersonAction, updatePerson
 export const metadata: Metadata = { title: 'Person' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD' } as const;
-const GROUP_SOURCE = { sso: 'SSO', kaseyaone: 'KaseyaOne', azure: 'Azure AD' } as const;
+const SOURCE = { local: 'Local', sso_jit: 'SSO JIT', kaseyaone: 'KaseyaOne', azure_ad: 'Azure AD', scim: 'SCIM directory' } as const;
+const GROUP_SOURCE = { sso: 'SSO', kaseyaone: 'KaseyaOne', azure: 'Azure AD', scim: 'SCIM directory' } as const;
 
 /** Where the person came from, and whether Azure AD keeps them in step now (a person merged by email keeps their origin). */
 function sourceText(person: { source: keyof typeof SOURCE; identities: { source: string }[] }): string {
