@@ -57,6 +57,8 @@ describe('applying login decisions', () => {
     const email = unique('new.k1');
     const first = await provisionLogin(db, { organizationId: acme.id, identity: k1({ id: `k1-${email}`, email, firstName: 'Nia', lastName: 'Okafor' }) });
     expect(first).toMatchObject({ outcome: 'allow', action: 'create' });
+    // The person's standing for the session is read in the login's own transaction, as written.
+    expect(first).toMatchObject({ access: { email, name: 'Nia Okafor', active: true, isAdmin: false, organizationName: acme.name } });
     const created = await personByEmail(email);
     expect(created).toMatchObject({ organizationId: acme.id, type: 'employee', source: 'kaseyaone', firstName: 'Nia', securityRoleId: ids.readOnly, departmentId: ids.serviceDesk });
     const e1 = await event(first.eventId);
@@ -67,7 +69,7 @@ describe('applying login decisions', () => {
       organizationId: acme.id,
       identity: k1({ id: `k1-${email}`, email, firstName: 'Nia', lastName: 'Okafor-Bell', groups: ['Managers'] }),
     });
-    expect(second).toMatchObject({ outcome: 'allow', action: 'update', personId: created!.id });
+    expect(second).toMatchObject({ outcome: 'allow', action: 'update', personId: created!.id, access: { name: 'Nia Okafor-Bell' } });
     const after = await personByEmail(email);
     expect(after).toMatchObject({ lastName: 'Okafor-Bell', securityRoleId: ids.readOnly });
     expect((await event(second.eventId)).diff).toEqual({ lastName: { before: 'Okafor', after: 'Okafor-Bell' } });

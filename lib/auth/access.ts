@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import type { Db, Tx } from '@/lib/db/client';
 import { organizations, people, securityRoles } from '@/lib/db/schema';
 
 export type PersonAccess = {
@@ -12,8 +12,11 @@ export type PersonAccess = {
   isAdmin: boolean;
 };
 
-/** A person's standing in their organization, read fresh: status, organization status, admin grant. */
-export async function personAccess(db: Db, organizationId: string, personId: string): Promise<PersonAccess | null> {
+/**
+ * A person's standing in their organization, read fresh: status, organization status, admin grant.
+ * Prepared, so it is one round trip and pipelines inside a transaction (lib/users/provision.ts).
+ */
+export async function personAccess(db: Db | Tx, organizationId: string, personId: string): Promise<PersonAccess | null> {
   const [row] = await db
     .select({
       email: people.email,
@@ -29,7 +32,9 @@ export async function personAccess(db: Db, organizationId: string, personId: str
     .innerJoin(organizations, eq(organizations.id, people.organizationId))
     .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
     .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)))
-    .limit(1);
+    .limit(1)
+    .prepare('person_access')
+    .execute();
   if (!row) return null;
   return {
     email: row.email,

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { personAccess } from '@/lib/auth/access';
 import type { Db } from '@/lib/db/client';
 import { organizations } from '@/lib/db/schema';
 import { normalizeIdentity, type RawProfile } from '@/lib/provisioning/normalize';
@@ -56,9 +55,10 @@ export async function organizationForPartner(db: Db, partnerOrgId: string): Prom
 }
 
 async function provisioned(db: Db, organizationId: string, identity: ReturnType<typeof normalizeIdentity>, now: Date): Promise<SsoLoginResult> {
+  // The person's standing (email, name, admin grant) is read inside the login's transaction.
   const result = await provisionLogin(db, { organizationId, identity, now });
   if (result.outcome === 'deny') return result;
-  const access = (await personAccess(db, organizationId, result.personId))!;
+  const { access } = result;
   return { ...result, organizationId, email: access.email, name: access.name, isAdmin: access.isAdmin };
 }
 

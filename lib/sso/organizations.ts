@@ -10,6 +10,9 @@ export async function organizationForEmail(db: Db, email: string): Promise<{ id:
     .select({ id: organizations.id, slug: organizations.slug })
     .from(organizations)
     .where(sql`${domain} = any (select lower(d) from unnest(${organizations.verifiedDomains}) as d)`)
-    .limit(1);
+    .limit(1)
+    // Prepared: one round trip instead of two (a describe first) on every SSO start.
+    .prepare('organization_for_email')
+    .execute();
   return org ?? null;
 }

@@ -3,6 +3,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
+import { personAccess, type PersonAccess } from '@/lib/auth/access';
 import { replaceGroupMemberships } from './groups';
 import { decideLogin } from '@/lib/provisioning/decide';
 import type { ReasonCode } from '@/lib/provisioning/reasons';
@@ -19,7 +20,7 @@ import {
 } from '@/lib/provisioning/types';
 
 export type LoginResult =
-  | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string }
+  | { outcome: 'allow'; action: 'create' | 'update' | 'none'; personId: string; eventId: string; access: PersonAccess }
   | { outcome: 'deny'; reason: ReasonCode; eventId: string };
 
 const PERSON_SOURCE = { kaseyaone: 'kaseyaone', sso: 'sso_jit', azure: 'azure_ad', scim: 'scim' } as const;
@@ -77,19 +78,24 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
   };
   const about = { email: identity.email, externalId: identity.externalId, scope: identity.scope, groups: identity.groups };
   // Ids are made here, so the writes need no answer from each other: they are issued together
-  // and pipelined on the transaction's connection (one round trip, not four).
+  // and pipelined on the transaction's connection. Only prepared statements pipeline (see
+  // loadContext); the group statement is raw SQL, which cannot be, so it goes last.
   const eventId = randomUUID();
   const writes: PromiseLike<unknown>[] = [];
   if (decision.outcome === 'deny') {
     writes.push(
-      tx.insert(s.provisioningEvents).values({
-        ...base,
-        id: eventId,
-        type: 'login_denied',
-        reasonCode: decision.reason,
-        personId: decision.personId,
-        detail: { detail: decision.detail, identity: about },
-      }),
+      tx
+        .insert(s.provisioningEvents)
+        .values({
+          ...base,
+          id: eventId,
+          type: 'login_denied',
+          reasonCode: decision.reason,
+          personId: decision.personId,
+          detail: { detail: decision.detail, identity: about },
+        })
+        .prepare('login_event')
+        .execute(),
     );
     // A refused login of one of our people still tells us their groups (why no rule matched, say).
     if (decision.personId) writes.push(replaceGroupMemberships(tx, organizationId, identity.source, [{ personId: decision.personId, groups: identity.groups }], now));
@@ -99,7 +105,13 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
 
   const personId = decision.personId ?? randomUUID();
   if (decision.action === 'create') {
-    writes.push(tx.insert(s.people).values({ id: personId, organizationId, ...decision.create!, source: PERSON_SOURCE[identity.source], lastLoginAt: now }));
+    writes.push(
+      tx
+        .insert(s.people)
+        .values({ id: personId, organizationId, ...decision.create!, source: PERSON_SOURCE[identity.source], lastLoginAt: now })
+        .prepare('login_create_person')
+        .execute(),
+    );
   } else {
     const set: Partial<typeof s.people.$inferInsert> = { lastLoginAt: now };
     for (const [field, change] of Object.entries(decision.changes)) (set as Record<string, unknown>)[field] = change!.after;
@@ -108,43 +120,59 @@ async function applyDecision(tx: Tx, organizationId: string, identity: Identity,
       tx
         .update(s.people)
         .set(set)
-        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId))),
+        .where(and(eq(s.people.organizationId, organizationId), eq(s.people.id, personId)))
+        .prepare('login_update_person')
+        .execute(),
     );
   }
-  if (decision.link) writes.push(tx.insert(s.personIdentities).values({ organizationId, personId, ...decision.link }));
-  writes.push(replaceGroupMemberships(tx, organizationId, identity.source, [{ personId, groups: identity.groups }], now));
+  if (decision.link) writes.push(tx.insert(s.personIdentities).values({ organizationId, personId, ...decision.link }).prepare('login_link_identity').execute());
   const type = decision.action === 'create' ? 'person_created' : decision.action === 'update' ? 'person_updated' : 'login_allowed';
   writes.push(
-    tx.insert(s.provisioningEvents).values({
-      ...base,
-      id: eventId,
-      type,
-      personId,
-      diff: decision.changes as Record<string, { before: unknown; after: unknown }>,
-      detail: { identity: about, linked: decision.link !== null, warnings: decision.warnings, login: true },
-    }),
+    tx
+      .insert(s.provisioningEvents)
+      .values({
+        ...base,
+        id: eventId,
+        type,
+        personId,
+        diff: decision.changes as Record<string, { before: unknown; after: unknown }>,
+        detail: { identity: about, linked: decision.link !== null, warnings: decision.warnings, login: true },
+      })
+      .prepare('login_event')
+      .execute(),
   );
+  // The session needs the person's standing as written: read in the same pipeline, after the writes.
+  const access = personAccess(tx, organizationId, personId);
+  writes.push(access, replaceGroupMemberships(tx, organizationId, identity.source, [{ personId, groups: identity.groups }], now));
   await Promise.all(writes);
-  return { outcome: 'allow', action: decision.action, personId, eventId };
+  return { outcome: 'allow', action: decision.action, personId, eventId, access: (await access)! };
 }
 
 type Context = Omit<Parameters<typeof decideLogin>[0], 'identity' | 'now'>;
 
 /** Everything the core needs, read inside the transaction. */
 async function loadContext(tx: Tx, organizationId: string, identity: Identity): Promise<Context | null> {
-  // Independent reads, issued together: pipelined on the transaction's connection.
+  // Independent reads, issued together: pipelined on the transaction's connection. They are
+  // prepared statements because only those pipeline: postgres.js sends an unprepared query
+  // with parameters (drizzle's default) as Parse/Describe, waits for the parameter types,
+  // then Bind/Execute, and holds every later query of the connection back meanwhile — two
+  // round trips each, one after the other. A prepared one is described once per connection.
   const [[org], rules, mappings, [linked], [byEmail]] = await Promise.all([
     tx
       .select({ org: s.organizations, settings: s.provisioningSettings })
       .from(s.organizations)
       .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
-      .where(eq(s.organizations.id, organizationId)),
+      .where(eq(s.organizations.id, organizationId))
+      .prepare('login_org')
+      .execute(),
     tx
       .select()
       .from(s.mappingRules)
       .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
-      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt)),
-    tx.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId)),
+      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt))
+      .prepare('login_rules')
+      .execute(),
+    tx.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId)).prepare('login_attribute_mappings').execute(),
     tx
       .select({ person: s.people })
       .from(s.personIdentities)
@@ -155,9 +183,18 @@ async function loadContext(tx: Tx, organizationId: string, identity: Identity): 
           eq(s.personIdentities.scope, identity.scope),
           eq(s.personIdentities.externalId, identity.externalId),
         ),
-      ),
+      )
+      .prepare('login_person_by_identity')
+      .execute(),
     // Email is unique platform-wide, so this may find another organization's person: the core refuses that.
-    identity.email ? tx.select().from(s.people).where(sql`lower(${s.people.email}) = lower(${identity.email})`) : Promise.resolve([]),
+    identity.email
+      ? tx
+          .select()
+          .from(s.people)
+          .where(sql`lower(${s.people.email}) = lower(${identity.email})`)
+          .prepare('login_person_by_email')
+          .execute()
+      : Promise.resolve([]),
   ]);
   if (!org) return null;
   const st = org.settings;
@@ -243,13 +280,16 @@ export const LOOKUP_TABLES = {
 
 /** Only the lookups some mapping needs, as lower-cased name → id. */
 async function loadLookups(tx: Tx, organizationId: string, mappings: AttributeMapping[]): Promise<Lookups> {
-  const needed = new Set(mappings.map((m) => MAPPABLE_FIELDS[m.personField]).filter((l) => l !== null));
+  const needed = [...new Set(mappings.map((m) => MAPPABLE_FIELDS[m.personField]).filter((l) => l !== null))];
+  // Issued together and prepared, so they pipeline (see loadContext).
+  const found = await Promise.all(
+    needed.map((name) => {
+      const table = LOOKUP_TABLES[name];
+      return tx.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId)).prepare(`login_lookup_${name}`).execute();
+    }),
+  );
   const lookups: Lookups = {};
-  for (const name of needed) {
-    const table = LOOKUP_TABLES[name];
-    const rows = await tx.select({ id: table.id, name: table.name }).from(table).where(eq(table.organizationId, organizationId));
-    lookups[name] = Object.fromEntries(rows.map((r) => [r.name.toLowerCase(), r.id]));
-  }
+  needed.forEach((name, i) => (lookups[name] = Object.fromEntries(found[i]!.map((r) => [r.name.toLowerCase(), r.id]))));
   return lookups;
 }
 
