@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { organizations, people, securityRoles } from '@/lib/db/schema';
+import { organizations, people, personTwoFactor, provisioningSettings, securityRoles } from '@/lib/db/schema';
 
 export type PersonAccess = {
   email: string;
@@ -10,6 +10,10 @@ export type PersonAccess = {
   isRoot: boolean;
   /** The root user, or a security role with the admin grant. */
   isAdmin: boolean;
+  /** The person's own two-factor (TOTP) is on. */
+  twoFactorEnabled: boolean;
+  /** The organization requires two-factor of administrators who sign in with a password. */
+  requireAdminTwoFactor: boolean;
 };
 
 /** A person's standing in their organization, read fresh: status, organization status, admin grant. */
@@ -24,10 +28,14 @@ export async function personAccess(db: Db, organizationId: string, personId: str
       orgStatus: organizations.status,
       isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
       roleIsAdmin: securityRoles.isAdmin,
+      twoFactorEnabledAt: personTwoFactor.enabledAt,
+      requireAdminTwoFactor: provisioningSettings.requireAdminTwoFactor,
     })
     .from(people)
     .innerJoin(organizations, eq(organizations.id, people.organizationId))
     .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
+    .leftJoin(personTwoFactor, and(eq(personTwoFactor.personId, people.id), eq(personTwoFactor.organizationId, people.organizationId)))
+    .leftJoin(provisioningSettings, eq(provisioningSettings.organizationId, people.organizationId))
     .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)))
     .limit(1);
   if (!row) return null;
@@ -38,5 +46,7 @@ export async function personAccess(db: Db, organizationId: string, personId: str
     organizationName: row.organizationName,
     isRoot: Boolean(row.isRoot),
     isAdmin: Boolean(row.isRoot || row.roleIsAdmin),
+    twoFactorEnabled: Boolean(row.twoFactorEnabledAt),
+    requireAdminTwoFactor: Boolean(row.requireAdminTwoFactor),
   };
 }

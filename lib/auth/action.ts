@@ -14,6 +14,7 @@ export function adminAction<S extends z.ZodType, T = undefined>(schema: S, run: 
     const viewer = await getViewer();
     if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
     if (!viewer.isAdmin) return { ok: false, error: 'You don’t have permission to change these settings.' };
+    if (viewer.mustEnrollTwoFactor) return { ok: false, error: 'Your organization requires two-factor authentication for administrators: turn it on first.' };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error);
     return run(parsed.data, viewer);
