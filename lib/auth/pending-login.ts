@@ -6,6 +6,8 @@ import { open, seal } from '@/lib/crypto/secrets';
 // lib/crypto), so it cannot be forged or altered, and it expires after a few minutes.
 
 export const PENDING_LOGIN_SECONDS = 300;
+/** The browser keeps the token in this httpOnly cookie, sent to the login pages only. */
+export const PENDING_COOKIE = 'ap_two_factor';
 const CONTEXT = 'pending-login:v1';
 
 export type PendingLogin = { personId: string; organizationId: string; email: string; expiresAt: number };

@@ -6,3 +6,12 @@ export const credentialsSchema = z.object({
 });
 
 export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** The sign-in's second step: the sealed pending-login token and a TOTP or recovery code. */
+export const twoFactorCodeSchema = z.object({
+  token: z.string().min(1).max(2000),
+  code: z.string().trim().min(1, 'Enter the code from your authenticator app.').max(64, 'That code is too long.'),
+});
+
+/** The code field people fill in (the token travels in a cookie). */
+export const codeFieldSchema = twoFactorCodeSchema.pick({ code: true });
