@@ -20,3 +20,17 @@ export function adminAction<S extends z.ZodType, T = undefined>(schema: S, run: 
     return run(parsed.data, viewer);
   };
 }
+
+/**
+ * Actions on the signed-in person's own account (two-factor setup): signed in is enough,
+ * and the person acted on is always the viewer, never an id from the input.
+ */
+export function viewerAction<S extends z.ZodType, T = undefined>(schema: S, run: (input: z.infer<S>, viewer: Viewer) => Promise<ActionResult<T>>) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    const viewer = await getViewer();
+    if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return invalidInput(parsed.error);
+    return run(parsed.data, viewer);
+  };
+}

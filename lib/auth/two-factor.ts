@@ -44,6 +44,7 @@ export async function getTwoFactorStatus(db: Db, organizationId: string, personI
 export async function startEnrollment(db: Db, organizationId: string, personId: string, label: string): Promise<TwoFactorResult<Enrollment>> {
   const status = await getTwoFactorStatus(db, organizationId, personId);
   if (status.enabled) return { ok: false, error: 'Two-factor authentication is already on.' };
+  if (!(await hasLocalPassword(db, organizationId, personId))) return { ok: false, error: NO_PASSWORD };
   const secret = generateSecret();
   const pendingSecret = seal(secret, secretContext(personId));
   await db
@@ -186,9 +187,17 @@ export async function disableTwoFactor(
   return { ok: true, data: undefined };
 }
 
+export const NO_PASSWORD = 'Your account signs in through single sign-on only; two-factor for it is set at your identity provider.';
+
 export const WRONG_CODE = 'That code is not right. Enter the current 6-digit code from your authenticator app, or one of your recovery codes.';
 
 const tooMany = (seconds: number) => `Too many wrong attempts. Try again in ${describeWait(seconds)}.`;
+
+/** Two-factor guards password sign-in, so only accounts with a password can set it up. */
+export async function hasLocalPassword(db: Db, organizationId: string, personId: string): Promise<boolean> {
+  const [row] = await db.select({ hash: people.passwordHash }).from(people).where(and(eq(people.organizationId, organizationId), eq(people.id, personId)));
+  return Boolean(row?.hash);
+}
 
 /** Whether this person has two-factor on (the KaseyaOne login switch needs it). */
 export async function hasTwoFactor(db: Db, organizationId: string, personId: string): Promise<boolean> {

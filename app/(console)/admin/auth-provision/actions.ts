@@ -13,6 +13,7 @@ import { describeRule, markMatchedGroups } from '@/lib/settings/rules';
 import { deleteRule, saveMethod, saveRule } from '@/lib/settings/mapping-rules';
 import { attributeMappingSchema, mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
 import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/attribute-mappings';
+import { saveRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
@@ -93,4 +94,10 @@ export const deleteAttributeMappingAction = adminAction(z.object({ id: z.uuid() 
   const res = await deleteAttributeMapping(getDb(), viewer.organizationId, viewer.personId, id);
   if (res.ok) revalidatePath(PAGE);
   return res;
+});
+
+export const saveRequireAdminTwoFactorAction = adminAction(z.object({ required: z.boolean() }), async ({ required }, viewer) => {
+  await saveRequireAdminTwoFactor(getDb(), viewer.organizationId, viewer.personId, required);
+  revalidatePath(PAGE);
+  return { ok: true };
 });
