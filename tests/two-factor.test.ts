@@ -7,6 +7,7 @@ import { confirmEnrollment, disableTwoFactor, getTwoFactorStatus, pendingEnrollm
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { getKaseyaOneSettings, KASEYAONE_NEEDS_TWO_FACTOR, saveKaseyaOneSettings } from '@/lib/settings/kaseyaone';
+import { getRequireAdminTwoFactor, saveRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
 import { testDb } from './db';
 import { codeAt, enrollTwoFactor, localPerson } from './two-factor-helpers';
 
@@ -74,6 +75,13 @@ describe('enrollment', () => {
     expect(await startEnrollment(db, p.organizationId, p.id, p.email)).toMatchObject({ ok: false, error: 'Two-factor authentication is already on.' });
   });
 
+  it('is for password accounts: a person who only signs in through SSO cannot set it up', async () => {
+    const p = await localPerson(db, 'acme');
+    await db.update(s.people).set({ passwordHash: null }).where(and(eq(s.people.organizationId, p.organizationId), eq(s.people.id, p.id)));
+    expect(await startEnrollment(db, p.organizationId, p.id, p.email)).toMatchObject({ ok: false, error: expect.stringContaining('single sign-on') });
+    expect(await db.select().from(s.personTwoFactor).where(eq(s.personTwoFactor.personId, p.id))).toEqual([]);
+  });
+
   it('keeps to the organization: another organization’s id finds nothing', async () => {
     const p = await localPerson(db, 'acme');
     const { secret } = await enrollTwoFactor(db, p.organizationId, p.id);
@@ -81,7 +89,8 @@ describe('enrollment', () => {
     const later = new Date(Date.now() + 2 * STEP);
     expect(await verifySecondFactor(db, globex!.id, p.id, await codeAt(secret, later), later)).toEqual({ ok: false });
     expect(await getTwoFactorStatus(db, globex!.id, p.id)).toMatchObject({ enabled: false });
-    expect(await startEnrollment(db, globex!.id, p.id, p.email)).toMatchObject({ ok: true });
+    expect(await startEnrollment(db, globex!.id, p.id, p.email)).toMatchObject({ ok: false });
+    expect(await confirmEnrollment(db, globex!.id, p.id, await codeAt(secret, later), later)).toMatchObject({ ok: false });
     // The other organization's attempt did not touch this person's two-factor.
     expect(await getTwoFactorStatus(db, p.organizationId, p.id)).toMatchObject({ enabled: true });
   });
@@ -248,5 +257,16 @@ describe('seed 002: "You should have implemented Two-Factor Authentication"', ()
     await enrollTwoFactor(db, admin.organizationId, admin.id);
     expect(await personAccess(db, admin.organizationId, admin.id)).toMatchObject({ requireAdminTwoFactor: true, twoFactorEnabled: true });
     await db.update(s.provisioningSettings).set({ requireAdminTwoFactor: false }).where(eq(s.provisioningSettings.organizationId, admin.organizationId));
+  });
+
+  it('saving "Require two-factor for administrators" is audited as before → after, and a save without a change writes nothing', async () => {
+    const admin = await localPerson(db, 'globex', { role: 'Administrator' });
+    expect(await getRequireAdminTwoFactor(db, admin.organizationId)).toBe(false);
+    expect(await saveRequireAdminTwoFactor(db, admin.organizationId, admin.id, true)).toBe(true);
+    expect(await saveRequireAdminTwoFactor(db, admin.organizationId, admin.id, true)).toBe(false);
+    expect(await getRequireAdminTwoFactor(db, admin.organizationId)).toBe(true);
+    const changes = await db.select().from(s.provisioningEvents).where(and(eq(s.provisioningEvents.organizationId, admin.organizationId), eq(s.provisioningEvents.actorPersonId, admin.id)));
+    expect(changes).toEqual([expect.objectContaining({ type: 'settings_changed', diff: { requireAdminTwoFactor: { before: false, after: true } }, detail: { what: 'require_admin_two_factor' } })]);
+    await saveRequireAdminTwoFactor(db, admin.organizationId, admin.id, false);
   });
 });
