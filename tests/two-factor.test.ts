@@ -165,8 +165,13 @@ describe('sign-in in two steps', () => {
     expect(readPendingLogin(first.token)).toMatchObject({ personId: p.id, organizationId: p.organizationId });
 
     const t1 = new Date(t0.getTime() + STEP);
+    const lastLogin = async () => (await db.select({ at: s.people.lastLoginAt }).from(s.people).where(eq(s.people.id, p.id)))[0]!.at;
+    // Not signed in yet: no login time.
+    expect(await lastLogin()).toBeNull();
     expect(await codeStep(db, { token: first.token, code: '123456' }, '192.0.2.11', t1)).toEqual({ ok: false, code: 'invalid_code' });
+    expect(await lastLogin()).toBeNull();
     const ok = await codeStep(db, { token: first.token, code: await codeAt(secret, t1) }, '192.0.2.11', t1);
+    expect((await lastLogin())?.toISOString()).toBe(t1.toISOString());
     expect(ok).toMatchObject({ ok: true, method: 'totp', user: { id: p.id, organizationId: p.organizationId, isAdmin: true, email: p.email } });
     // A recovery code also completes the step.
     expect(await codeStep(db, { token: first.token, code: recoveryCodes[0]! }, '192.0.2.11', t1)).toMatchObject({ ok: true, method: 'recovery', recoveryCodesLeft: 9 });

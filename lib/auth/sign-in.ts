@@ -1,9 +1,9 @@
 import type { Db } from '@/lib/db/client';
 import { personAccess } from './access';
-import { authenticateLocal } from './local';
+import { authenticateLocal, recordLogin } from './local';
 import { issuePendingLogin, readPendingLogin } from './pending-login';
 import { checkThrottle, recordFailure, recordSuccess, type Attempt } from './throttle';
-import { hasTwoFactor, verifySecondFactor } from './two-factor';
+import { verifySecondFactor } from './two-factor';
 
 // The two steps of a local sign-in, without next-auth (lib/auth/index.ts wraps them in
 // its credentials providers). A correct password for an account with two-factor on gives
@@ -26,7 +26,7 @@ export async function passwordStep(db: Db, input: { email: string; password: str
   await recordSuccess(db, 'password', attempt);
   if (!result.ok) return { ok: false, code: 'inactive' };
   const p = result.person;
-  if (await hasTwoFactor(db, p.organizationId, p.id)) {
+  if (result.twoFactor) {
     return { ok: 'two_factor', token: issuePendingLogin({ personId: p.id, organizationId: p.organizationId, email: p.email }, now) };
   }
   return { ok: true, user: { id: p.id, email: p.email, name: p.name, organizationId: p.organizationId, isAdmin: p.isAdmin } };
@@ -52,6 +52,7 @@ export async function codeStep(db: Db, input: { token: string; code: string }, i
     return { ok: false, code: after.ok ? 'invalid_code' : `throttled:${after.retryAfterSeconds}` };
   }
   await recordSuccess(db, 'totp', attempt);
+  await recordLogin(db, pending.organizationId, pending.personId, now);
   return {
     ok: true,
     method: second.method,
