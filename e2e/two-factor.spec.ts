@@ -12,13 +12,29 @@ async function passwordOnly(page: Page, who: { email: string; password: string }
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** CSP violations the page reports (the QR code is a data: URL image the policy must allow). */
+async function watchCsp(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|frame)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+  });
+  await page.exposeFunction('__reportCsp', (v: string) => violations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${location.href}: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return violations;
+}
+
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
 
 test('enroll from the page, then sign in with a code and with a recovery code; wrong and reused codes are refused; the KaseyaOne switch waits for two-factor', async ({ page }) => {
+  // Five sign-ins and a dozen pages: on a loaded 2-core machine this took over a minute.
+  test.setTimeout(180_000);
   const admin = await ownOrganizationWithAdmin('tfa');
+  const violations = await watchCsp(page);
   await signIn(page, admin);
 
   // Seed 002: "You should have implemented Two-Factor Authentication" before KaseyaOne login.
@@ -32,7 +48,21 @@ test('enroll from the page, then sign in with a code and with a recovery code; w
   await expect(page).toHaveURL(/\/account\/two-factor$/);
   await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
 
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+  await expect(qr).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  // Reloading keeps the same key until it is confirmed.
+  const shownKey = await page.getByTestId('two-factor-key').innerText();
+  await page.reload();
+  await expect(page.getByTestId('two-factor-key')).toHaveText(shownKey);
+  await page.getByLabel('Code from your app').fill('123456');
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByText('That code does not match.', { exact: false })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
   const { secret, recoveryCodes } = await enrollTwoFactor(page);
+  expect(violations).toEqual([]);
   expect(recoveryCodes.every((c) => /^[a-z2-9]{5}-[a-z2-9]{5}$/.test(c))).toBe(true);
   await page.getByRole('link', { name: 'I saved them — continue' }).click();
   await page.goto('/account/two-factor');
@@ -105,6 +135,7 @@ test('enroll from the page, then sign in with a code and with a recovery code; w
 });
 
 test('"Require two-factor for administrators" sends an admin without it to the setup, and keeps them there until enrolled', async ({ page }) => {
+  test.setTimeout(120_000);
   const admin = await ownOrganizationWithAdmin('tfreq');
   await signIn(page, admin);
   await page.goto('/admin/auth-provision');
