@@ -1,6 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
@@ -14,7 +15,7 @@ import { DEFAULT_FIELDS, kaseyaOneSettingsSchema, type KaseyaOneSettings } from 
 
 type Form = Omit<KaseyaOneSettings, 'kaseyaOneOrgId' | 'seatCap'> & { kaseyaOneOrgId: string; seatCap: string | number };
 
-export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsView; save: (input: unknown) => Promise<ActionResult> }) {
+export function KaseyaOneSettingsForm({ view, twoFactorEnabled, save }: { view: KaseyaOneSettingsView; twoFactorEnabled: boolean; save: (input: unknown) => Promise<ActionResult> }) {
   const router = useRouter();
   const [notice, setNotice] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -27,6 +28,8 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
   const autoCreation = form.watch('autoCreationEnabled');
   const showDefaults = view.everEnabled || autoCreation;
   const err = form.formState.errors;
+  // Seed 002: switching KaseyaOne login on needs the admin's own two-factor (the server refuses too).
+  const needsTwoFactor = !twoFactorEnabled && !view.values.loginEnabled;
 
   const submit = async (values: Form) => {
     setNotice(null);
@@ -48,6 +51,18 @@ export function KaseyaOneSettingsForm({ view, save }: { view: KaseyaOneSettingsV
         id="k1-login"
         label="Enable Log In With KaseyaOne"
         description="When on, users of your KaseyaOne partner organization can sign in with KaseyaOne."
+        disabled={needsTwoFactor}
+        error={err.loginEnabled?.message}
+        note={
+          needsTwoFactor ? (
+            <p data-testid="k1-needs-two-factor" className="mt-1 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              Only an administrator with two-factor authentication on can enable Log In With KaseyaOne, and yours is off.{' '}
+              <Link href="/account/two-factor" className="font-medium text-brand-700 underline">
+                Set up two-factor authentication
+              </Link>
+            </p>
+          ) : null
+        }
         {...form.register('loginEnabled', {
           onChange: (e) => {
             if (!e.target.checked) form.setValue('autoCreationEnabled', false);
@@ -158,9 +173,9 @@ function FieldError({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-type SwitchProps = React.InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; description: string; error?: string };
+type SwitchProps = React.InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; description: string; error?: string; note?: React.ReactNode };
 
-function Switch({ id, label, description, error, disabled, ...input }: SwitchProps) {
+function Switch({ id, label, description, error, note, disabled, ...input }: SwitchProps) {
   return (
     <div className="flex items-start gap-3">
       <input
@@ -179,6 +194,7 @@ function Switch({ id, label, description, error, disabled, ...input }: SwitchPro
         <p id={`${id}-desc`} className="text-sm text-ink-muted">
           {description}
         </p>
+        {note}
         {error ? <p className="mt-1 text-sm text-red-700">{error}</p> : null}
       </div>
     </div>

@@ -60,3 +60,71 @@ export async function ssoCli(...args: string[]): Promise<string> {
   });
   return stdout;
 }
+
+/**
+ * An organization of the calling spec's own, with one local admin (password sign-in), so a
+ * spec can turn on two-factor or change sign-in settings without touching the demo admins
+ * other specs sign in as.
+ */
+export async function ownOrganizationWithAdmin(prefix: string): Promise<{ slug: string; email: string; password: string }> {
+  const { default: postgres } = await import('postgres');
+  const { default: bcrypt } = await import('bcryptjs');
+  const slug = `${prefix}-${Date.now().toString(36)}${process.pid}${++seq}`;
+  const email = `admin@${slug}.example`;
+  const password = 'own-admin-password-1';
+  const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [org] = await sql`insert into organizations (slug, name, verified_domains) values (${slug}, ${`Org ${slug}`}, ${[`${slug}.example`]}) returning id`;
+    const [role] = await sql`insert into security_roles (organization_id, name, access_level, is_admin) values (${org!.id}, 'Administrator', 100, true) returning id`;
+    await sql`insert into people (organization_id, type, email, first_name, last_name, password_hash, security_role_id)
+      values (${org!.id}, 'employee', ${email}, 'Own', 'Admin', ${bcrypt.hashSync(password, 10)}, ${role!.id})`;
+  } finally {
+    await sql.end();
+  }
+  return { slug, email, password };
+}
+
+/** A new local admin (role Administrator) in an existing organization, for a spec that turns on their two-factor. */
+export async function localAdmin(slug: string, prefix: string): Promise<{ email: string; password: string }> {
+  const { default: postgres } = await import('postgres');
+  const { default: bcrypt } = await import('bcryptjs');
+  const email = uniqueEmail(prefix, `${slug}.example`);
+  const password = 'own-admin-password-1';
+  const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`insert into people (organization_id, type, email, first_name, last_name, password_hash, security_role_id)
+      select o.id, 'employee', ${email}, 'Settings', 'Admin', ${bcrypt.hashSync(password, 10)}, r.id
+      from organizations o join security_roles r on r.organization_id = o.id and r.name = 'Administrator' where o.slug = ${slug}`;
+  } finally {
+    await sql.end();
+  }
+  return { email, password };
+}
+
+/** The code an authenticator app shows `stepsAhead` time steps from now (otplib, like the app). */
+export async function totpCode(secret: string, stepsAhead = 0): Promise<string> {
+  const { generate } = await import('otplib');
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
+}
+
+/**
+ * Turns two-factor on for the signed-in person the way they would: the setup page, the key
+ * read off the page into "an authenticator app" (otplib here), a current code, and the
+ * recovery codes shown once.
+ */
+export async function enrollTwoFactor(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.goto('/account/two-factor');
+  // A setup started before (and not confirmed) shows its key again at once.
+  const setup = page.getByRole('button', { name: 'Set up two-factor authentication' });
+  const key = page.getByTestId('two-factor-key');
+  await expect(setup.or(key)).toBeVisible();
+  if (await setup.isVisible()) await setup.click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Turn on' })).toBeEnabled();
+  const secret = (await page.getByTestId('two-factor-key').innerText()).replace(/\s/g, '');
+  await page.getByLabel('Code from your app').fill(await totpCode(secret));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  const list = page.getByTestId('recovery-codes');
+  await expect(list.getByRole('listitem')).toHaveCount(10);
+  return { secret, recoveryCodes: await list.getByRole('listitem').allInnerTexts() };
+}

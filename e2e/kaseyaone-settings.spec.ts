@@ -1,10 +1,17 @@
 import { expect, test } from '@playwright/test';
-import { DEMO, signIn } from './helpers';
+import { enrollTwoFactor, localAdmin, signIn } from './helpers';
 
-// Seeds 000 and 002 on Globex, whose KaseyaOne settings no other spec uses.
+// Seeds 000 and 002 on Globex, whose KaseyaOne settings no other spec uses. Switching
+// KaseyaOne login on needs an admin with two-factor on (seed 002; e2e/two-factor.spec.ts),
+// so each test signs in as a Globex admin of its own and turns it on first: the demo
+// admins other specs sign in as keep a password-only sign-in.
+async function signInWithTwoFactor(page: import('@playwright/test').Page) {
+  await signIn(page, await localAdmin('globex', 'k1settings'));
+  await enrollTwoFactor(page);
+}
 
 test('KaseyaOne Settings: login before auto-creation, defaults hidden → required → saved → kept and disabled', async ({ page }) => {
-  await signIn(page, DEMO.globexAdmin);
+  await signInWithTwoFactor(page);
   await page.goto('/admin/kaseyaone-settings');
   await expect(page.getByRole('link', { name: 'Automatic User Creation' })).toHaveAttribute('aria-current', 'page');
   const login = page.getByRole('switch', { name: 'Enable Log In With KaseyaOne' });
@@ -90,7 +97,7 @@ test('KaseyaOne Settings: login before auto-creation, defaults hidden → requir
 });
 
 test('a missing KaseyaOne partner organization id is a field error', async ({ page }) => {
-  await signIn(page, DEMO.globexAdmin);
+  await signInWithTwoFactor(page);
   await page.goto('/admin/kaseyaone-settings');
   await page.getByLabel('KaseyaOne partner organization ID').fill('');
   await page.getByRole('switch', { name: 'Enable Log In With KaseyaOne' }).check();
@@ -99,7 +106,7 @@ test('a missing KaseyaOne partner organization id is a field error', async ({ pa
 });
 
 test('until the page has hydrated, the settings form cannot be used (its controls are disabled)', async ({ page, browser, baseURL }) => {
-  await signIn(page, DEMO.globexAdmin);
+  await signInWithTwoFactor(page);
   // The server's HTML as a browser without JavaScript sees it: what precedes hydration.
   const plain = await browser.newContext({ javaScriptEnabled: false, baseURL, storageState: await page.context().storageState() });
   const before = await plain.newPage();

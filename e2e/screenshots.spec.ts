@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO, signIn, ssoLogin, uniqueEmail } from './helpers';
+import { DEMO, enrollTwoFactor, ownOrganizationWithAdmin, signIn, ssoLogin, totpCode, uniqueEmail } from './helpers';
 
 // A tour of every console page that also screenshots it: into test-results/screens by
 // default, or where SCREENSHOT_DIR says. For docs/screenshots, run it alone on a fresh
@@ -11,7 +11,8 @@ const dir = process.env.SCREENSHOT_DIR ?? 'test-results/screens';
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 
 test.use({ viewport: { width: 1280, height: 800 } });
-test.setTimeout(120_000);
+// Every console page plus the two-factor tour (setup, recovery codes, the code step).
+test.setTimeout(240_000);
 
 test('every console page renders, screenshotted', async ({ page, browser }) => {
   // A few real logins first, so the log and the lists show what SSO does.
@@ -91,4 +92,31 @@ test('every console page renders, screenshotted', async ({ page, browser }) => {
   await expect(g.getByText('No KaseyaOne organizations yet')).toBeVisible();
   await shot(g, 'kaseyaone-organizations-empty', false);
   await globex.close();
+
+  // Two-factor, with an admin of an organization of its own (the demo admins stay password-only).
+  const tf = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const t = await tf.newPage();
+  const admin = await ownOrganizationWithAdmin('shots');
+  await signIn(t, admin);
+  await t.goto('/admin/kaseyaone-settings');
+  await expect(t.getByTestId('k1-needs-two-factor')).toBeVisible();
+  await t.getByRole('switch', { name: 'Enable Log In With KaseyaOne' }).locator('..').screenshot({ path: path.join(dir, 'kaseyaone-needs-two-factor.png') });
+  await t.goto('/account/two-factor');
+  await t.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  await expect(t.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  await shot(t, 'two-factor-setup');
+  const { secret } = await enrollTwoFactor(t);
+  await shot(t, 'two-factor-recovery-codes');
+  await t.getByRole('button', { name: 'Sign out' }).click();
+  await t.getByLabel('Email', { exact: true }).fill(admin.email);
+  await t.getByLabel('Password').fill(admin.password);
+  await t.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(t.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
+  await shot(t, 'login-two-factor', false);
+  await t.getByLabel('Authentication code').fill(await totpCode(secret, 1));
+  await t.getByRole('button', { name: 'Verify' }).click();
+  await expect(t.getByTestId('viewer')).toContainText(admin.email);
+  await t.goto('/account/two-factor');
+  await shot(t, 'two-factor-on');
+  await tf.close();
 });

@@ -9,7 +9,7 @@ vi.mock('@/lib/auth/viewer', () => ({ getViewer: async () => viewer.current }));
 
 const { adminAction } = await import('@/lib/auth/action');
 
-const base: Viewer = { personId: 'p1', organizationId: 'o1', organizationName: 'Acme MSP', email: 'a@acme.example', name: 'A', isAdmin: true, isRoot: false };
+const base: Viewer = { personId: 'p1', organizationId: 'o1', organizationName: 'Acme MSP', email: 'a@acme.example', name: 'A', isAdmin: true, isRoot: false, twoFactorEnabled: false, mustEnrollTwoFactor: false };
 
 describe('adminAction', () => {
   const run = vi.fn(async (input: { name: string }, v: Viewer) => ({ ok: true as const, data: `${v.organizationId}:${input.name}` }));
@@ -29,6 +29,12 @@ describe('adminAction', () => {
     expect(await action({ name: 'x' })).toEqual({ ok: false, error: 'You don’t have permission to change these settings.' });
     viewer.current = null;
     expect(await action({ name: 'x' })).toEqual({ ok: false, error: 'Your session has ended. Sign in again.' });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('refuses an admin whose organization requires two-factor until they turn it on', async () => {
+    viewer.current = { ...base, mustEnrollTwoFactor: true };
+    expect(await action({ name: 'x' })).toEqual({ ok: false, error: 'Your organization requires two-factor authentication for administrators: turn it on first.' });
     expect(run).not.toHaveBeenCalled();
   });
 

@@ -6,6 +6,7 @@ import { normalizeIdentity } from '@/lib/provisioning/normalize';
 import { getKaseyaOneSettings, saveKaseyaOneSettings } from '@/lib/settings/kaseyaone';
 import { provisionLogin } from '@/lib/users/provision';
 import { testDb } from './db';
+import { enrollTwoFactor } from './two-factor-helpers';
 
 const { db } = testDb();
 let acme: string;
@@ -19,6 +20,8 @@ beforeAll(async () => {
     if (o.slug === 'acme') [acme, actor] = [o.id, o.rootPersonId!];
     if (o.slug === 'globex') globex = o.id;
   }
+  // Seed 002: only an admin with two-factor on may switch KaseyaOne login on (tests/two-factor.test.ts).
+  await enrollTwoFactor(db, acme, actor);
 });
 
 async function defaultsFor(orgId: string, role = 'Read Only') {

@@ -2,9 +2,11 @@ import 'next-auth';
 import 'next-auth/jwt';
 
 declare module 'next-auth' {
+  type SignInMethod = 'password' | 'password+totp' | 'sso';
   interface User {
     organizationId?: string;
     isAdmin?: boolean;
+    signInMethod?: SignInMethod;
   }
   interface Session {
     user: {
@@ -13,6 +15,8 @@ declare module 'next-auth' {
       name: string;
       organizationId: string;
       isAdmin: boolean;
+      /** How this session was signed in: a password alone, a password and a two-factor code, or single sign-on. */
+      signInMethod: SignInMethod;
     };
   }
 }
@@ -22,5 +26,6 @@ declare module 'next-auth/jwt' {
     personId?: string;
     organizationId?: string;
     isAdmin?: boolean;
+    signInMethod?: 'password' | 'password+totp' | 'sso';
   }
 }

@@ -7,7 +7,9 @@ import { signOutAction } from '../login/actions';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const viewer = await requireViewer();
+  // Every page checks the viewer itself; the layout lets an admin who must first turn on
+  // two-factor reach its setup page (the other pages send them there).
+  const viewer = await requireViewer({ setup: true });
   const sections: NavSection[] = [
     ...(viewer.isAdmin
       ? [
@@ -24,6 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       : []),
     { heading: 'HR', items: [{ href: '/hr/employees', label: 'Employees' }] },
     { heading: 'CRM', items: [{ href: '/crm/contacts', label: 'Contacts' }] },
+    { heading: 'My Account', items: [{ href: '/account/two-factor', label: 'Two-factor authentication' }] },
   ];
   return (
     <div className="flex min-h-screen">

@@ -11,6 +11,8 @@ const NOTICES: Record<string, string> = {
   no_connection: 'Single sign-on is not set up for that email’s organization. Sign in with your password, or ask your administrator.',
   AccessDenied: 'Sign-in could not be completed. Try again, or ask your administrator.',
   Configuration: 'Sign-in is not available right now. Try again in a moment.',
+  two_factor_expired: 'Your sign-in took too long or was interrupted. Enter your email and password again.',
+  inactive: 'This account is inactive. Ask your administrator to reactivate it.',
 };
 
 export const metadata: Metadata = { title: 'Sign in' };

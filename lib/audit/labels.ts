@@ -42,6 +42,7 @@ const FIELD_LABELS: Record<string, string> = {
   'sso_connection.kaseyaone': 'KaseyaOne connection',
   twoFactor: 'Two-factor authentication',
   requireTwoFactor: 'Require two-factor for administrators',
+  requireAdminTwoFactor: 'Require two-factor for administrators',
 };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {

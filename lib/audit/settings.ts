@@ -28,7 +28,7 @@ type Settings = typeof provisioningSettings.$inferSelect;
  * there is none) and audited as before → after, or left alone when it does not change.
  * True when it changed.
  */
-export async function saveProvisioningSetting<K extends 'method' | 'defaultPhoneType'>(
+export async function saveProvisioningSetting<K extends 'method' | 'defaultPhoneType' | 'requireAdminTwoFactor'>(
   db: Db,
   change: { organizationId: string; actorPersonId: string; key: K; value: Settings[K]; unset: Settings[K]; what: string },
 ): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db/client';
-import { organizations, people, securityRoles } from '@/lib/db/schema';
+import { organizations, people, personTwoFactor, provisioningSettings, securityRoles } from '@/lib/db/schema';
 
 export type PersonAccess = {
   email: string;
@@ -10,6 +10,10 @@ export type PersonAccess = {
   isRoot: boolean;
   /** The root user, or a security role with the admin grant. */
   isAdmin: boolean;
+  /** The person's own two-factor (TOTP) is on. */
+  twoFactorEnabled: boolean;
+  /** The organization requires two-factor of administrators who sign in with a password. */
+  requireAdminTwoFactor: boolean;
 };
 
 /**
@@ -27,10 +31,14 @@ export async function personAccess(db: Db | Tx, organizationId: string, personId
       orgStatus: organizations.status,
       isRoot: sql<boolean>`coalesce(${organizations.rootPersonId} = ${people.id}, false)`,
       roleIsAdmin: securityRoles.isAdmin,
+      twoFactorEnabledAt: personTwoFactor.enabledAt,
+      requireAdminTwoFactor: provisioningSettings.requireAdminTwoFactor,
     })
     .from(people)
     .innerJoin(organizations, eq(organizations.id, people.organizationId))
     .leftJoin(securityRoles, and(eq(securityRoles.id, people.securityRoleId), eq(securityRoles.organizationId, people.organizationId)))
+    .leftJoin(personTwoFactor, and(eq(personTwoFactor.personId, people.id), eq(personTwoFactor.organizationId, people.organizationId)))
+    .leftJoin(provisioningSettings, eq(provisioningSettings.organizationId, people.organizationId))
     .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)))
     .limit(1)
     .prepare('person_access')
@@ -43,5 +51,7 @@ export async function personAccess(db: Db | Tx, organizationId: string, personId
     organizationName: row.organizationName,
     isRoot: Boolean(row.isRoot),
     isAdmin: Boolean(row.isRoot || row.roleIsAdmin),
+    twoFactorEnabled: Boolean(row.twoFactorEnabledAt),
+    requireAdminTwoFactor: Boolean(row.requireAdminTwoFactor),
   };
 }

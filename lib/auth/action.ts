@@ -14,6 +14,21 @@ export function adminAction<S extends z.ZodType, T = undefined>(schema: S, run: 
     const viewer = await getViewer();
     if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
     if (!viewer.isAdmin) return { ok: false, error: 'You don’t have permission to change these settings.' };
+    if (viewer.mustEnrollTwoFactor) return { ok: false, error: 'Your organization requires two-factor authentication for administrators: turn it on first.' };
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return invalidInput(parsed.error);
+    return run(parsed.data, viewer);
+  };
+}
+
+/**
+ * Actions on the signed-in person's own account (two-factor setup): signed in is enough,
+ * and the person acted on is always the viewer, never an id from the input.
+ */
+export function viewerAction<S extends z.ZodType, T = undefined>(schema: S, run: (input: z.infer<S>, viewer: Viewer) => Promise<ActionResult<T>>) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    const viewer = await getViewer();
+    if (!viewer) return { ok: false, error: 'Your session has ended. Sign in again.' };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error);
     return run(parsed.data, viewer);

@@ -8,21 +8,31 @@ import { safeRedirectUrl } from '@/lib/net/redirect';
 import { getJackson, jacksonSecrets, SSO_PATHS } from '@/lib/sso/jackson';
 import { jacksonFetch } from '@/lib/sso/in-process-fetch';
 import { deniedPath, ssoLogin, type JacksonProfile } from '@/lib/sso/login';
-import { authenticateLocal } from './local';
-import { checkThrottle, recordFailure, recordSuccess } from './throttle';
-import { credentialsSchema } from './schemas';
+import { codeStep, passwordStep, type Refusal } from './sign-in';
+import { credentialsSchema, twoFactorCodeSchema } from './schemas';
 
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid';
 }
-class InactiveAccount extends CredentialsSignin {
-  code = 'inactive';
-}
-/** Too many wrong passwords for this account or from this address: `throttled:<seconds to wait>`. */
-class Throttled extends CredentialsSignin {
-  constructor(retryAfterSeconds: number) {
+/**
+ * A refused password or code: `invalid`, `inactive`, `throttled:<seconds to wait>`,
+ * `invalid_code`, `expired` (the pending two-factor sign-in).
+ */
+class Refused extends CredentialsSignin {
+  constructor(code: Refusal) {
     super();
-    this.code = `throttled:${retryAfterSeconds}`;
+    this.code = code;
+  }
+}
+/**
+ * The password was right and the account has two-factor on: no session yet. The login
+ * form's server action keeps `pendingToken` (sealed) for the code step; a plain POST to
+ * the callback only learns `two_factor`.
+ */
+export class TwoFactorRequired extends CredentialsSignin {
+  code = 'two_factor';
+  constructor(readonly pendingToken: string) {
+    super();
   }
 }
 /** An IdP-initiated login the provisioning decision refused: `denied:<path of its denial page>`. */
@@ -80,7 +90,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           const profile = (await oauthController.userInfo(access_token)) as JacksonProfile;
           const result = await ssoLogin(getDb(), profile);
           if (result.outcome === 'deny') throw new SsoDenied(deniedPath(result));
-          return { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin };
+          return { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin, signInMethod: 'sso' };
         },
       }),
       Credentials({
@@ -89,19 +99,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         async authorize(raw, request) {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new InvalidCredentials();
-          const db = getDb();
-          const attempt = { account: parsed.data.email, ip: clientIp(request.headers) };
-          const verdict = await checkThrottle(db, 'password', attempt);
-          if (!verdict.ok) throw new Throttled(verdict.retryAfterSeconds);
-          const result = await authenticateLocal(db, parsed.data.email, parsed.data.password);
-          if (!result.ok && result.code === 'invalid') {
-            const after = await recordFailure(db, 'password', attempt);
-            throw after.ok ? new InvalidCredentials() : new Throttled(after.retryAfterSeconds);
-          }
-          await recordSuccess(db, 'password', attempt);
-          if (!result.ok) throw new InactiveAccount();
-          const p = result.person;
-          return { id: p.id, email: p.email, name: p.name, organizationId: p.organizationId, isAdmin: p.isAdmin };
+          const result = await passwordStep(getDb(), parsed.data, clientIp(request.headers));
+          if (result.ok === 'two_factor') throw new TwoFactorRequired(result.token);
+          if (!result.ok) throw new Refused(result.code);
+          return { ...result.user, signInMethod: 'password' };
+        },
+      }),
+      // The second step of a password sign-in with two-factor on (app/login/two-factor).
+      Credentials({
+        id: 'two-factor',
+        credentials: { token: {}, code: {} },
+        async authorize(raw, request) {
+          const parsed = twoFactorCodeSchema.safeParse(raw);
+          if (!parsed.success) throw new Refused(typeof raw?.token === 'string' && raw.token ? 'invalid_code' : 'expired');
+          const result = await codeStep(getDb(), parsed.data, clientIp(request.headers));
+          if (!result.ok) throw new Refused(result.code);
+          return { ...result.user, signInMethod: 'password+totp' };
         },
       }),
     ],
@@ -115,7 +128,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (account?.provider !== 'boxyhq-saml') return true;
         const result = await ssoLogin(getDb(), profile as JacksonProfile);
         if (result.outcome === 'deny') return deniedPath(result);
-        Object.assign(user, { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin });
+        Object.assign(user, { id: result.personId, email: result.email, name: result.name, organizationId: result.organizationId, isAdmin: result.isAdmin, signInMethod: 'sso' });
         return true;
       },
       jwt({ token, user }) {
@@ -123,6 +136,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           token.personId = user.id;
           token.organizationId = user.organizationId;
           token.isAdmin = user.isAdmin;
+          token.signInMethod = user.signInMethod;
         }
         return token;
       },
@@ -130,6 +144,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         session.user.id = token.personId ?? '';
         session.user.organizationId = token.organizationId ?? '';
         session.user.isAdmin = token.isAdmin ?? false;
+        session.user.signInMethod = token.signInMethod ?? 'password';
         return session;
       },
     },

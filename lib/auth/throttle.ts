@@ -6,8 +6,8 @@ import type { Db } from '@/lib/db/client';
 import { people, provisioningEvents } from '@/lib/db/schema';
 import { organizationForEmail } from '@/lib/sso/organizations';
 
-// Throttling for anything a person proves with a secret: passwords now, two-factor codes
-// next. Failures are counted per account and per client address in PostgreSQL
+// Throttling for anything a person proves with a secret: passwords and two-factor codes
+// (lib/auth/sign-in.ts, lib/auth/two-factor.ts). Failures are counted per account and per client address in PostgreSQL
 // (rate-limiter-flexible's RateLimiterPostgres on table auth_throttle), so every app
 // instance sees the same counts. Past the free failures an account or address is locked,
 // and each further lock within a day lasts twice as long. Counting is by the account name

@@ -4,6 +4,8 @@ import { getDb } from '@/lib/db/client';
 import { personAccess } from './access';
 import { auth } from './index';
 
+export const TWO_FACTOR_PATH = '/account/two-factor';
+
 export type Viewer = {
   personId: string;
   organizationId: string;
@@ -12,6 +14,12 @@ export type Viewer = {
   name: string;
   isAdmin: boolean;
   isRoot: boolean;
+  twoFactorEnabled: boolean;
+  /**
+   * The organization requires two-factor of administrators, this admin signed in with a
+   * password and has not turned it on: only the two-factor setup is open to them.
+   */
+  mustEnrollTwoFactor: boolean;
 };
 
 /**
@@ -25,13 +33,29 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   if (!personId || !organizationId) return null;
   const access = await personAccess(getDb(), organizationId, personId);
   if (!access?.active) return null;
-  return { personId, organizationId, organizationName: access.organizationName, email: access.email, name: access.name, isAdmin: access.isAdmin, isRoot: access.isRoot };
+  // Single sign-on leaves second factors to the identity provider.
+  const mustEnrollTwoFactor = access.isAdmin && access.requireAdminTwoFactor && !access.twoFactorEnabled && session.user.signInMethod !== 'sso';
+  return {
+    personId,
+    organizationId,
+    organizationName: access.organizationName,
+    email: access.email,
+    name: access.name,
+    isAdmin: access.isAdmin,
+    isRoot: access.isRoot,
+    twoFactorEnabled: access.twoFactorEnabled,
+    mustEnrollTwoFactor,
+  };
 });
 
-/** Pages for any signed-in person of the organization. */
-export async function requireViewer(): Promise<Viewer> {
+/**
+ * Pages for any signed-in person of the organization. An admin who must turn on
+ * two-factor first is sent to its setup (the setup page itself passes `setup: true`).
+ */
+export async function requireViewer(opts: { setup?: boolean } = {}): Promise<Viewer> {
   const viewer = await getViewer();
   if (!viewer) redirect('/login');
+  if (viewer.mustEnrollTwoFactor && !opts.setup) redirect(TWO_FACTOR_PATH);
   return viewer;
 }
 

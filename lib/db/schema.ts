@@ -208,6 +208,8 @@ export const provisioningSettings = pgTable('provisioning_settings', {
   defaultPhoneType: phoneType('default_phone_type').notNull().default('office'),
   /** Optional cap on how many people auto-creation may add. */
   seatCap: integer('seat_cap'),
+  /** Admins who sign in with a password must turn on two-factor before they can use the console. */
+  requireAdminTwoFactor: boolean('require_admin_two_factor').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -510,4 +512,38 @@ export const scimDirectoryGroups = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('scim_directory_groups_pk').on(t.directoryId, t.groupId)],
+);
+
+/**
+ * A local account's TOTP two-factor (RFC 6238). Secrets are sealed with ENCRYPTION_KEY
+ * (lib/crypto, bound to the person's id). `pendingSecret` is an enrollment not yet
+ * confirmed with a code; `enabledAt` set means two-factor is on. `lastUsedStep` is the
+ * time step of the last accepted code, so no code is accepted twice.
+ */
+export const personTwoFactor = pgTable('person_two_factor', {
+  personId: uuid('person_id')
+    .primaryKey()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  organizationId: orgId(),
+  secret: text('secret'),
+  pendingSecret: text('pending_secret'),
+  enabledAt: timestamp('enabled_at', { withTimezone: true }),
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Single-use recovery codes for two-factor, stored as bcrypt hashes; `usedAt` set once spent. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: id(),
+    organizationId: orgId(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recovery_codes_person_idx').on(t.organizationId, t.personId)],
 );

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '@/lib/db/errors';
 import type { Db } from '@/lib/db/client';
 import { invalidInput } from '@/lib/validation';
 import * as s from '@/lib/db/schema';
+import { hasTwoFactor } from '@/lib/auth/two-factor';
 import { countAutoCreated } from '@/lib/users/provision';
 import { provisioningEvents } from '@/lib/db/schema';
 import { aOrAn, DEFAULT_FIELDS, kaseyaOneSettingsSchema, type DefaultField, type KaseyaOneSettings } from './schemas';
@@ -92,6 +93,8 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
     const id = next[field];
     if (id && !current.options[field].some((o) => o.id === id)) fieldErrors[field] = `Choose ${aOrAn(label)} of your organization.`;
   }
+  // Seed 002: only an admin whose own account has two-factor on may switch KaseyaOne login on.
+  if (next.loginEnabled && !current.values.loginEnabled && !(await hasTwoFactor(db, organizationId, actorPersonId))) fieldErrors.loginEnabled = KASEYAONE_NEEDS_TWO_FACTOR;
   if (next.kaseyaOneOrgId) {
     // The platform KaseyaOne IdP routes a login by this id: it must name one organization only.
     const [other] = await db
@@ -117,6 +120,8 @@ export async function saveKaseyaOneSettings(db: Db, organizationId: string, acto
   }
   return { ok: true, changed: Object.keys(diff) };
 }
+
+export const KASEYAONE_NEEDS_TWO_FACTOR = 'Turn on two-factor authentication for your own account before you enable Log In With KaseyaOne.';
 
 const PARTNER_TAKEN = 'Another organization already uses this KaseyaOne partner organization ID: each partner organization signs in to one organization here.';
 

@@ -13,6 +13,7 @@ import { describeRule, markMatchedGroups } from '@/lib/settings/rules';
 import { deleteRule, saveMethod, saveRule } from '@/lib/settings/mapping-rules';
 import { attributeMappingSchema, mappingRuleSchema, provisioningMethodSchema } from '@/lib/settings/schemas';
 import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/attribute-mappings';
+import { saveRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
 import { createDirectory, deleteDirectory, rotateToken } from '@/lib/scim/directories';
@@ -130,6 +131,12 @@ export const settleHeldAction = adminAction(directoryIdSchema.extend({ confirm: 
   const done = await settleHeldDeactivations(db, viewer.organizationId, id, confirm);
   if (done === null) return { ok: false, error: 'That directory no longer exists.' };
   await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory.held_deactivations', before: 'held', after: confirm ? `confirmed (${done} deactivated)` : 'discarded' });
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+export const saveRequireAdminTwoFactorAction = adminAction(z.object({ required: z.boolean() }), async ({ required }, viewer) => {
+  await saveRequireAdminTwoFactor(getDb(), viewer.organizationId, viewer.personId, required);
   revalidatePath(PAGE);
   return { ok: true };
 });

@@ -14,7 +14,9 @@ import { getKaseyaOneSettings } from '@/lib/settings/kaseyaone';
 import { getProvisioningMethod, listRules } from '@/lib/settings/mapping-rules';
 import { ScimDirectories } from '@/components/scim-directories';
 import { listDirectories } from '@/lib/scim/directories';
-import { addDirectoryAction, addOidcConnection, addSamlConnection, deleteDirectoryAction, rotateDirectoryTokenAction, settleHeldAction, deleteAttributeMappingAction, deleteRuleAction, saveAttributeMappingAction, previewLoginAction, removeSsoConnection, saveMethodAction, saveRuleAction } from './actions';
+import { getRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
+import { RequireTwoFactor } from '@/components/require-two-factor';
+import { addDirectoryAction, addOidcConnection, addSamlConnection, deleteAttributeMappingAction, deleteDirectoryAction, deleteRuleAction, previewLoginAction, removeSsoConnection, rotateDirectoryTokenAction, saveAttributeMappingAction, saveMethodAction, saveRequireAdminTwoFactorAction, saveRuleAction, settleHeldAction } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
@@ -75,6 +77,17 @@ export default async function AuthProvisionPage() {
           <h2 className="text-base font-semibold text-ink">Login preview</h2>
           <p className="mb-5 mt-1 text-sm text-ink-muted">Enter what an identity provider would send and see what would happen right now: allowed or denied, why, which rule matched and which fields would change. Nothing is written.</p>
           <LoginPreview preview={previewLoginAction} />
+        </Card>
+        <Card className="p-6">
+          <h2 className="text-base font-semibold text-ink">Sign-in security</h2>
+          <p className="mb-5 mt-1 text-sm text-ink-muted">
+            Local accounts can protect their password with two-factor authentication (each person sets it up under{' '}
+            <Link href="/account/two-factor" className="font-medium text-brand-700 hover:underline">
+              My Account › Two-factor authentication
+            </Link>
+            ).
+          </p>
+          <RequireTwoFactor required={await getRequireAdminTwoFactor(db, viewer.organizationId)} save={saveRequireAdminTwoFactorAction} />
         </Card>
         <Card className="flex flex-wrap items-center justify-between gap-4 p-6">
           <div>

@@ -41,12 +41,12 @@ export default async function KaseyaOneSettingsPage({ searchParams }: { searchPa
           </Link>
         ))}
       </nav>
-      {tab === 'auto' ? <AutomaticUserCreation organizationId={viewer.organizationId} /> : <Organizations organizationId={viewer.organizationId} query={kaseyaOneOrgQuerySchema.parse(params)} />}
+      {tab === 'auto' ? <AutomaticUserCreation organizationId={viewer.organizationId} twoFactorEnabled={viewer.twoFactorEnabled} /> : <Organizations organizationId={viewer.organizationId} query={kaseyaOneOrgQuerySchema.parse(params)} />}
     </>
   );
 }
 
-async function AutomaticUserCreation({ organizationId }: { organizationId: string }) {
+async function AutomaticUserCreation({ organizationId, twoFactorEnabled }: { organizationId: string; twoFactorEnabled: boolean }) {
   const [view, platform, own] = await Promise.all([getKaseyaOneSettings(getDb(), organizationId), getPlatformKaseyaOneConnection(), hasConnection(organizationId, 'kaseyaone')]);
   const sp = spDetails();
   return (
@@ -70,7 +70,7 @@ async function AutomaticUserCreation({ organizationId }: { organizationId: strin
         </section>
       </Card>
       <Card className="p-6">
-        <KaseyaOneSettingsForm view={view} save={saveKaseyaOneSettingsAction} />
+        <KaseyaOneSettingsForm view={view} twoFactorEnabled={twoFactorEnabled} save={saveKaseyaOneSettingsAction} />
       </Card>
     </>
   );

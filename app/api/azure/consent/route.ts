@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { getViewer } from '@/lib/auth/viewer';
+import { getViewer, TWO_FACTOR_PATH } from '@/lib/auth/viewer';
 import { completeConsent } from '@/lib/azure/connections';
 import { getDb } from '@/lib/db/client';
 import { getEnv } from '@/lib/env';
@@ -12,6 +12,7 @@ export async function GET(req: NextRequest) {
   const viewer = await getViewer();
   if (!viewer) return NextResponse.redirect(new URL('/login', getEnv().appUrl));
   if (!viewer.isAdmin) return new NextResponse('Forbidden', { status: 403 });
+  if (viewer.mustEnrollTwoFactor) return NextResponse.redirect(new URL(TWO_FACTOR_PATH, getEnv().appUrl), { status: 303 });
   const result = await completeConsent(getDb(), viewer.organizationId, req.nextUrl.searchParams);
   back.searchParams.set('connect', result.ok ? 'ok' : 'failed');
   if (!result.ok) back.searchParams.set('reason', result.error.slice(0, 300));
