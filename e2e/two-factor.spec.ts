@@ -143,7 +143,9 @@ test('"Require two-factor for administrators" sends an admin without it to the s
   await expect(require2fa).not.toBeChecked();
   await require2fa.check();
   await page.getByRole('button', { name: 'Save sign-in security' }).click();
-  await expect(page.getByText('Sign-in security saved.')).toBeVisible();
+  // Saved, and it applies at once to this admin too: the page refreshes into the setup.
+  await expect(page).toHaveURL(/\/account\/two-factor$/);
+  await expect(page.getByTestId('two-factor-required')).toBeVisible();
 
   // Every console page now sends this admin to the setup.
   for (const path of ['/admin/auth-provision', '/hr/employees', '/provisioning-log', '/']) {
