@@ -148,6 +148,64 @@ describe('Entra ID provisioning sequence', () => {
   });
 });
 
+describe('nothing is lost on a retry', () => {
+  /** A trigger on people that refuses, in the database, what `when` matches: the apply step fails after Jackson stored the change. */
+  async function failPeopleWrites(name: string, event: 'insert' | 'update', when: string) {
+    await db.execute(sql.raw(`create or replace function ${name}() returns trigger language plpgsql as $$ begin raise exception 'injected failure ${name}'; end $$`));
+    await db.execute(sql.raw(`create trigger ${name} before ${event} on people for each row when (${when}) execute function ${name}()`));
+    return () => db.execute(sql.raw(`drop trigger ${name} on people; drop function ${name}()`));
+  }
+  /** The request fails with the injected error (the route answers it 500). */
+  async function failsInjected(request: Promise<unknown>) {
+    const err = await request.then(() => null, (e: Error & { cause?: Error }) => e);
+    expect(`${err?.message} ${err?.cause?.message}`).toMatch(/injected failure/);
+  }
+
+  it('a create Jackson stored but we failed to apply: the IdP retry (409 uniqueness) applies Jackson’s stored user; a failed DELETE’s retry deactivates', async () => {
+    const { domain, scim, dir } = await scenario('azure-scim-v2');
+    const email = `rita.retry@${domain}`;
+    const restore = await failPeopleWrites('scim_fail_create', 'insert', `new.email = '${email}'`);
+    await failsInjected(scim('POST', 'Users', entraUser(email, 'Rita', 'Retry')));
+    await restore();
+    expect(await personByEmail(email)).toBeUndefined();
+
+    // Entra/Okta retry the create: Jackson has the user, so it is a duplicate — and our side catches up.
+    const retry = await scim('POST', 'Users', entraUser(email, 'Rita', 'Retry'));
+    expect(retry).toMatchObject({ status: 409, body: { schemas: [SCHEMAS.error], scimType: 'uniqueness' } });
+    const p = (await personByEmail(email))!;
+    expect(p).toMatchObject({ organizationId: acme, status: 'active', source: 'scim', firstName: 'Rita', lastName: 'Retry', securityRoleId: role.Technician });
+    // Then the GET by filter and a PATCH, as Entra does after a 409, find the same user.
+    const found = await scim('GET', `Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
+    expect(found.body.totalResults).toBe(1);
+    const id = found.body.Resources[0].id as string;
+    const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, p.id));
+    expect(link).toMatchObject({ source: 'scim', scope: dir.id, externalId: id });
+    // A third POST changes nothing.
+    const n = (await eventsOf(p.id)).length;
+    expect((await scim('POST', 'Users', entraUser(email, 'Rita', 'Retry'))).status).toBe(409);
+    expect(await eventsOf(p.id)).toHaveLength(n);
+
+    // A PATCH whose apply fails: Jackson re-sends the whole user on the retry.
+    const restorePatch = await failPeopleWrites('scim_fail_patch', 'update', `new.email = '${email}' and new.last_name = 'Retried'`);
+    const patch = { schemas: [SCHEMAS.patch], Operations: [{ op: 'Replace', path: 'name.familyName', value: 'Retried' }] };
+    await failsInjected(scim('PATCH', `Users/${id}`, patch));
+    await restorePatch();
+    expect((await scim('PATCH', `Users/${id}`, patch)).status).toBe(200);
+    expect((await personByEmail(email))!.lastName).toBe('Retried');
+
+    // A DELETE whose apply fails: Jackson has dropped the user; the retry finishes the deactivation.
+    const restoreDelete = await failPeopleWrites('scim_fail_delete', 'update', `new.email = '${email}' and new.status = 'inactive'`);
+    await failsInjected(scim('DELETE', `Users/${id}`));
+    await restoreDelete();
+    expect((await personByEmail(email))!.status).toBe('active');
+    expect((await scim('DELETE', `Users/${id}`)).status).toBe(204);
+    expect((await personByEmail(email))!.status).toBe('inactive');
+    expect((await eventsOf(p.id)).at(-1)).toMatchObject({ type: 'person_deactivated', reasonCode: 'scim_deleted' });
+    // Done: a further DELETE is 404 as before.
+    expect((await scim('DELETE', `Users/${id}`)).status).toBe(404);
+  });
+});
+
 describe('Okta provisioning sequence', () => {
   it('filter with paging, create (password dropped), PUT profile update, group push with members, rename, member remove, deactivate/reactivate by PATCH value, multi-valued emails pick the primary', async () => {
     const { domain, scim } = await scenario('okta-scim-v2', 'Okta Admins');
