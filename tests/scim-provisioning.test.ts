@@ -206,6 +206,40 @@ describe('nothing is lost on a retry', () => {
   });
 });
 
+describe('filters', () => {
+  it('userName, id, externalId and emails[type eq "work"].value find this directory’s user only; other filters are 400 invalidFilter', async () => {
+    const { domain, scim } = await scenario('azure-scim-v2');
+    const other = await scenario('okta-scim-v2');
+    const email = `fay.filter@${domain}`;
+    const created = await scim('POST', 'Users', entraUser(email, 'Fay', 'Filter', { externalId: 'Fay-EXT-1', emails: [{ primary: true, type: 'work', value: email }] }));
+    expect(created.status).toBe(201);
+    await scim('POST', 'Users', entraUser(`gus.other@${domain}`, 'Gus', 'Other', { externalId: 'gus-ext-2' }));
+    // The other directory holds a user with the same externalId: never listed here.
+    expect((await other.scim('POST', 'Users', entraUser(`fay.filter@${other.domain}`, 'Fay', 'Elsewhere', { externalId: 'Fay-EXT-1' }))).status).toBe(201);
+    const list = (filter: string, s = scim) => s('GET', `Users?filter=${encodeURIComponent(filter)}`);
+    const ids = (res: { body: any }) => (res.body.Resources as { id: string }[]).map((r) => r.id);
+
+    const byExternal = await list('externalId eq "Fay-EXT-1"');
+    expect(byExternal).toMatchObject({ status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1 } });
+    expect(ids(byExternal)).toEqual([created.body.id]);
+    expect(byExternal.body.Resources[0]).toMatchObject({ userName: email, externalId: 'Fay-EXT-1' });
+    expect((await list('externalId eq "fay-ext-1"')).body.totalResults).toBe(0); // caseExact
+    expect(ids(await list(`id eq "${created.body.id}"`))).toEqual([created.body.id]);
+    expect(ids(await list(`emails[type eq "work"].value eq "${email.toUpperCase()}"`))).toEqual([created.body.id]);
+    expect(ids(await list(`userName eq "${email}"`))).toEqual([created.body.id]);
+    // Another directory's id is not found here.
+    const otherId = ids(await list('externalId eq "Fay-EXT-1"', other.scim))[0]!;
+    expect(otherId).not.toBe(created.body.id);
+    expect((await list(`id eq "${otherId}"`)).body).toMatchObject({ totalResults: 0, Resources: [] });
+    // A match past the page is counted, not listed.
+    expect((await scim('GET', `Users?filter=${encodeURIComponent('externalId eq "Fay-EXT-1"')}&startIndex=2&count=10`)).body).toMatchObject({ totalResults: 1, itemsPerPage: 0, Resources: [] });
+
+    for (const filter of ['externalId ne "x"', 'emails[type eq "home"].value eq "x"', 'externalId eq "a" or id eq "b"', 'name.familyName eq "Filter"']) {
+      expect(await list(filter)).toMatchObject({ status: 400, body: { schemas: [SCHEMAS.error], scimType: 'invalidFilter' } });
+    }
+  });
+});
+
 describe('Okta provisioning sequence', () => {
   it('filter with paging, create (password dropped), PUT profile update, group push with members, rename, member remove, deactivate/reactivate by PATCH value, multi-valued emails pick the primary', async () => {
     const { domain, scim } = await scenario('okta-scim-v2', 'Okta Admins');

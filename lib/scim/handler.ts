@@ -7,7 +7,7 @@ import * as s from '@/lib/db/schema';
 import { getJackson } from '@/lib/sso/jackson';
 import { SCIM_PRODUCT, SCIM_TENANT, tokenMatches } from './directories';
 import { applyDirectoryEvent, type ScimDirectoryRow } from './events';
-import { parseBody, parseFilter, parsePaging, scimError, type PatchOp, type Resource, type ScimResponse } from './request';
+import { parseBody, parseFilter, parsePaging, scimError, userMatches, type PatchOp, type Resource, type ScimResponse, type UserMatch } from './request';
 
 // One SCIM request, as the route handler (app/api/scim/v2.0/[directoryId]/[...path]) and the
 // integration tests both call it: our checks (directory, token, body), then Jackson's
@@ -52,16 +52,23 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
     body = parsed.body;
   }
   const query: { filter?: string; startIndex?: number; count?: number } = {};
+  let match: UserMatch | undefined;
   if (method === 'GET' && resourceId === undefined) {
     const filter = parseFilter(resource, req.query.get('filter'));
     if (!filter.ok) return filter.error;
     const paging = parsePaging(req.query);
     if (!paging.ok) return paging.error;
     Object.assign(query, { filter: filter.filter, startIndex: paging.startIndex, count: paging.count });
+    match = filter.match;
   }
 
   const jackson = await getJackson();
   const dsync = jackson.directorySyncController;
+  if (match) {
+    const result = await listMatching(db, dsync, directory, match, query.startIndex!, query.count!);
+    await touch(db, directory.id);
+    return result;
+  }
   // Jackson finds a user or group by id alone; make sure it is this directory's.
   if (resourceId !== undefined && !(await belongs(db, dsync, directory, resource, resourceId))) {
     // A DELETE whose first try Jackson stored but we did not apply: the retry finds the user gone from Jackson; finish it.
@@ -103,6 +110,31 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
   // RFC 7644 §3.6: a delete answers 204 No Content.
   if (method === 'DELETE' && result.status === 200) return { status: 204, body: null };
   return { status: result.status, body: result.data ?? {} };
+}
+
+/**
+ * The users a filter Jackson cannot serve names (`id`, `externalId`, `emails[type eq "work"].value`),
+ * as a SCIM ListResponse. By id: one look-up; otherwise this directory's users in Jackson's store,
+ * read a page of 1000 at a time and matched here.
+ */
+async function listMatching(db: Db, dsync: Dsync, directory: ScimDirectoryRow, match: UserMatch, startIndex: number, count: number): Promise<ScimResponse> {
+  const users = dsync.users.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT);
+  const found: Record<string, unknown>[] = [];
+  if (match.attribute === 'id') {
+    if (match.value.length <= 200 && (await belongs(db, dsync, directory, 'Users', match.value))) {
+      const { data } = await users.get(match.value);
+      if (data) found.push(data.raw as Record<string, unknown>);
+    }
+  } else {
+    const PAGE = 1000;
+    for (let offset = 0; ; offset += PAGE) {
+      const { data } = await users.getAll({ directoryId: directory.id, pageOffset: offset, pageLimit: PAGE });
+      for (const u of data ?? []) if (userMatches((u.raw ?? {}) as Record<string, unknown>, match)) found.push(u.raw as Record<string, unknown>);
+      if (!data || data.length < PAGE) break;
+    }
+  }
+  const page = found.slice(startIndex - 1, startIndex - 1 + count);
+  return { status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, startIndex, itemsPerPage: page.length, Resources: page } };
 }
 
 /**
