@@ -13,7 +13,7 @@ import { SCHEMAS, scimClient } from './scim-fixture';
 // sequences Entra ID's provisioning service and Okta send (docs/scim.md says where they come
 // from), through the route handlers' entry point, on a real PostgreSQL.
 
-const { db } = testDb();
+const { db, sql: pg } = testDb();
 let acme = '';
 let root = '';
 const role: Record<string, string> = {};
@@ -203,6 +203,76 @@ describe('nothing is lost on a retry', () => {
     expect((await eventsOf(p.id)).at(-1)).toMatchObject({ type: 'person_deactivated', reasonCode: 'scim_deleted' });
     // Done: a further DELETE is 404 as before.
     expect((await scim('DELETE', `Users/${id}`)).status).toBe(404);
+  });
+});
+
+describe('micro-batching', () => {
+  const push = (scim: ReturnType<typeof scimClient>, emails: string[]) =>
+    Promise.all(
+      emails.map((e, i) =>
+        scim('POST', 'Users', entraUser(e, `Batch${i}`, 'User')).then(
+          async (res) => ({ res, person: await personByEmail(e) }),
+          (err: Error & { cause?: Error }) => ({ err: `${err.message} ${err.cause?.message}` }),
+        ),
+      ),
+    );
+  const createdRuns = async (dirId: string) =>
+    (
+      await db
+        .select({ runId: sql<string>`${s.provisioningEvents.detail}->>'runId'` })
+        .from(s.provisioningEvents)
+        .where(and(eq(s.provisioningEvents.type, 'person_created'), sql`${s.provisioningEvents.detail}->>'directoryId' = ${dirId}`))
+    ).map((r) => r.runId);
+
+  it('concurrent creates of distinct users are written together (fewer batches than requests), each answered after its person exists', async () => {
+    const { domain, scim, dir } = await scenario('azure-scim-v2');
+    const emails = Array.from({ length: 12 }, (_, i) => `batch${i}@${domain}`);
+    // Writes to people wait behind another transaction until Jackson holds all twelve users, so
+    // the events that arrive while the first batch waits queue up (a condition, not a time).
+    let pushes!: ReturnType<typeof push>;
+    await pg.begin(async (hold) => {
+      await hold`lock table people in exclusive mode`;
+      pushes = push(scim, emails);
+      for (const deadline = Date.now() + 30_000; (await scim('GET', 'Users')).body.totalResults < emails.length; ) {
+        if (Date.now() > deadline) throw new Error('Jackson never stored the twelve users');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    for (const [i, r] of (await pushes).entries()) {
+      // Answered only once its person was written.
+      expect(r).toMatchObject({ res: { status: 201 }, person: { email: emails[i], status: 'active', securityRoleId: role.Technician } });
+    }
+    const runs = await createdRuns(dir.id);
+    expect(runs).toHaveLength(12);
+    // One run id per batch; without batching every request is its own.
+    expect(new Set(runs).size).toBeLessThan(12);
+  });
+
+  it('a user whose apply fails in a batch fails alone; the others are created, and its retry converges', async () => {
+    const { domain, scim } = await scenario('azure-scim-v2');
+    const emails = Array.from({ length: 6 }, (_, i) => `alone${i}@${domain}`);
+    const bad = emails[3]!;
+    await db.execute(sql.raw(`create or replace function scim_fail_batch() returns trigger language plpgsql as $$ begin raise exception 'injected failure scim_fail_batch'; end $$`));
+    await db.execute(sql.raw(`create trigger scim_fail_batch before insert on people for each row when (new.email = '${bad}') execute function scim_fail_batch()`));
+    let results: Awaited<ReturnType<typeof push>> = [];
+    await pg
+      .begin(async (hold) => {
+        await hold`lock table people in exclusive mode`;
+        const pushes = push(scim, emails);
+        for (const deadline = Date.now() + 30_000; (await scim('GET', 'Users')).body.totalResults < emails.length; ) {
+          if (Date.now() > deadline) throw new Error('Jackson never stored the six users');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return { pushes }; // not the promise itself: begin() would wait for it inside the transaction
+      })
+      .then(async ({ pushes }) => (results = await pushes))
+      .finally(() => db.execute(sql.raw(`drop trigger scim_fail_batch on people; drop function scim_fail_batch()`)));
+    for (const [i, r] of results.entries()) {
+      if (emails[i] === bad) expect(r).toMatchObject({ err: expect.stringMatching(/injected failure/) });
+      else expect(r).toMatchObject({ res: { status: 201 }, person: { email: emails[i], status: 'active' } });
+    }
+    expect((await scim('POST', 'Users', entraUser(bad, 'Batch3', 'User'))).status).toBe(409);
+    expect(await personByEmail(bad)).toMatchObject({ status: 'active' });
   });
 });
 
