@@ -13,7 +13,7 @@ import { SCHEMAS, scimClient } from './scim-fixture';
 // sequences Entra ID's provisioning service and Okta send (docs/scim.md says where they come
 // from), through the route handlers' entry point, on a real PostgreSQL.
 
-const { db } = testDb();
+const { db, sql: pg } = testDb();
 let acme = '';
 let root = '';
 const role: Record<string, string> = {};
@@ -145,6 +145,168 @@ describe('Entra ID provisioning sequence', () => {
     const log = await listEvents(db, acme, logFiltersSchema.parse({ directory: dir.id, pageSize: 100 }));
     expect(log.rows.length).toBeGreaterThanOrEqual(8);
     expect(log.rows.every((r) => r.source === 'scim' && r.detail.directoryId === dir.id)).toBe(true);
+  });
+});
+
+describe('nothing is lost on a retry', () => {
+  /** A trigger on people that refuses, in the database, what `when` matches: the apply step fails after Jackson stored the change. */
+  async function failPeopleWrites(name: string, event: 'insert' | 'update', when: string) {
+    await db.execute(sql.raw(`create or replace function ${name}() returns trigger language plpgsql as $$ begin raise exception 'injected failure ${name}'; end $$`));
+    await db.execute(sql.raw(`create trigger ${name} before ${event} on people for each row when (${when}) execute function ${name}()`));
+    return () => db.execute(sql.raw(`drop trigger ${name} on people; drop function ${name}()`));
+  }
+  /** The request fails with the injected error (the route answers it 500). */
+  async function failsInjected(request: Promise<unknown>) {
+    const err = await request.then(() => null, (e: Error & { cause?: Error }) => e);
+    expect(`${err?.message} ${err?.cause?.message}`).toMatch(/injected failure/);
+  }
+
+  it('a create Jackson stored but we failed to apply: the IdP retry (409 uniqueness) applies Jackson’s stored user; a failed DELETE’s retry deactivates', async () => {
+    const { domain, scim, dir } = await scenario('azure-scim-v2');
+    const email = `rita.retry@${domain}`;
+    const restore = await failPeopleWrites('scim_fail_create', 'insert', `new.email = '${email}'`);
+    await failsInjected(scim('POST', 'Users', entraUser(email, 'Rita', 'Retry')));
+    await restore();
+    expect(await personByEmail(email)).toBeUndefined();
+
+    // Entra/Okta retry the create: Jackson has the user, so it is a duplicate — and our side catches up.
+    const retry = await scim('POST', 'Users', entraUser(email, 'Rita', 'Retry'));
+    expect(retry).toMatchObject({ status: 409, body: { schemas: [SCHEMAS.error], scimType: 'uniqueness' } });
+    const p = (await personByEmail(email))!;
+    expect(p).toMatchObject({ organizationId: acme, status: 'active', source: 'scim', firstName: 'Rita', lastName: 'Retry', securityRoleId: role.Technician });
+    // Then the GET by filter and a PATCH, as Entra does after a 409, find the same user.
+    const found = await scim('GET', `Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
+    expect(found.body.totalResults).toBe(1);
+    const id = found.body.Resources[0].id as string;
+    const [link] = await db.select().from(s.personIdentities).where(eq(s.personIdentities.personId, p.id));
+    expect(link).toMatchObject({ source: 'scim', scope: dir.id, externalId: id });
+    // A third POST changes nothing.
+    const n = (await eventsOf(p.id)).length;
+    expect((await scim('POST', 'Users', entraUser(email, 'Rita', 'Retry'))).status).toBe(409);
+    expect(await eventsOf(p.id)).toHaveLength(n);
+
+    // A PATCH whose apply fails: Jackson re-sends the whole user on the retry.
+    const restorePatch = await failPeopleWrites('scim_fail_patch', 'update', `new.email = '${email}' and new.last_name = 'Retried'`);
+    const patch = { schemas: [SCHEMAS.patch], Operations: [{ op: 'Replace', path: 'name.familyName', value: 'Retried' }] };
+    await failsInjected(scim('PATCH', `Users/${id}`, patch));
+    await restorePatch();
+    expect((await scim('PATCH', `Users/${id}`, patch)).status).toBe(200);
+    expect((await personByEmail(email))!.lastName).toBe('Retried');
+
+    // A DELETE whose apply fails: Jackson has dropped the user; the retry finishes the deactivation.
+    const restoreDelete = await failPeopleWrites('scim_fail_delete', 'update', `new.email = '${email}' and new.status = 'inactive'`);
+    await failsInjected(scim('DELETE', `Users/${id}`));
+    await restoreDelete();
+    expect((await personByEmail(email))!.status).toBe('active');
+    expect((await scim('DELETE', `Users/${id}`)).status).toBe(204);
+    expect((await personByEmail(email))!.status).toBe('inactive');
+    expect((await eventsOf(p.id)).at(-1)).toMatchObject({ type: 'person_deactivated', reasonCode: 'scim_deleted' });
+    // Done: a further DELETE is 404 as before.
+    expect((await scim('DELETE', `Users/${id}`)).status).toBe(404);
+  });
+});
+
+describe('micro-batching', () => {
+  const push = (scim: ReturnType<typeof scimClient>, emails: string[]) =>
+    Promise.all(
+      emails.map((e, i) =>
+        scim('POST', 'Users', entraUser(e, `Batch${i}`, 'User')).then(
+          async (res) => ({ res, person: await personByEmail(e) }),
+          (err: Error & { cause?: Error }) => ({ err: `${err.message} ${err.cause?.message}` }),
+        ),
+      ),
+    );
+  const createdRuns = async (dirId: string) =>
+    (
+      await db
+        .select({ runId: sql<string>`${s.provisioningEvents.detail}->>'runId'` })
+        .from(s.provisioningEvents)
+        .where(and(eq(s.provisioningEvents.type, 'person_created'), sql`${s.provisioningEvents.detail}->>'directoryId' = ${dirId}`))
+    ).map((r) => r.runId);
+
+  it('concurrent creates of distinct users are written together (fewer batches than requests), each answered after its person exists', async () => {
+    const { domain, scim, dir } = await scenario('azure-scim-v2');
+    const emails = Array.from({ length: 12 }, (_, i) => `batch${i}@${domain}`);
+    // Writes to people wait behind another transaction until Jackson holds all twelve users, so
+    // the events that arrive while the first batch waits queue up (a condition, not a time).
+    let pushes!: ReturnType<typeof push>;
+    await pg.begin(async (hold) => {
+      await hold`lock table people in exclusive mode`;
+      pushes = push(scim, emails);
+      for (const deadline = Date.now() + 30_000; (await scim('GET', 'Users')).body.totalResults < emails.length; ) {
+        if (Date.now() > deadline) throw new Error('Jackson never stored the twelve users');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    for (const [i, r] of (await pushes).entries()) {
+      // Answered only once its person was written.
+      expect(r).toMatchObject({ res: { status: 201 }, person: { email: emails[i], status: 'active', securityRoleId: role.Technician } });
+    }
+    const runs = await createdRuns(dir.id);
+    expect(runs).toHaveLength(12);
+    // One run id per batch; without batching every request is its own.
+    expect(new Set(runs).size).toBeLessThan(12);
+  });
+
+  it('a user whose apply fails in a batch fails alone; the others are created, and its retry converges', async () => {
+    const { domain, scim } = await scenario('azure-scim-v2');
+    const emails = Array.from({ length: 6 }, (_, i) => `alone${i}@${domain}`);
+    const bad = emails[3]!;
+    await db.execute(sql.raw(`create or replace function scim_fail_batch() returns trigger language plpgsql as $$ begin raise exception 'injected failure scim_fail_batch'; end $$`));
+    await db.execute(sql.raw(`create trigger scim_fail_batch before insert on people for each row when (new.email = '${bad}') execute function scim_fail_batch()`));
+    let results: Awaited<ReturnType<typeof push>> = [];
+    await pg
+      .begin(async (hold) => {
+        await hold`lock table people in exclusive mode`;
+        const pushes = push(scim, emails);
+        for (const deadline = Date.now() + 30_000; (await scim('GET', 'Users')).body.totalResults < emails.length; ) {
+          if (Date.now() > deadline) throw new Error('Jackson never stored the six users');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return { pushes }; // not the promise itself: begin() would wait for it inside the transaction
+      })
+      .then(async ({ pushes }) => (results = await pushes))
+      .finally(() => db.execute(sql.raw(`drop trigger scim_fail_batch on people; drop function scim_fail_batch()`)));
+    for (const [i, r] of results.entries()) {
+      if (emails[i] === bad) expect(r).toMatchObject({ err: expect.stringMatching(/injected failure/) });
+      else expect(r).toMatchObject({ res: { status: 201 }, person: { email: emails[i], status: 'active' } });
+    }
+    expect((await scim('POST', 'Users', entraUser(bad, 'Batch3', 'User'))).status).toBe(409);
+    expect(await personByEmail(bad)).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('filters', () => {
+  it('userName, id, externalId and emails[type eq "work"].value find this directory’s user only; other filters are 400 invalidFilter', async () => {
+    const { domain, scim } = await scenario('azure-scim-v2');
+    const other = await scenario('okta-scim-v2');
+    const email = `fay.filter@${domain}`;
+    const created = await scim('POST', 'Users', entraUser(email, 'Fay', 'Filter', { externalId: 'Fay-EXT-1', emails: [{ primary: true, type: 'work', value: email }] }));
+    expect(created.status).toBe(201);
+    await scim('POST', 'Users', entraUser(`gus.other@${domain}`, 'Gus', 'Other', { externalId: 'gus-ext-2' }));
+    // The other directory holds a user with the same externalId: never listed here.
+    expect((await other.scim('POST', 'Users', entraUser(`fay.filter@${other.domain}`, 'Fay', 'Elsewhere', { externalId: 'Fay-EXT-1' }))).status).toBe(201);
+    const list = (filter: string, s = scim) => s('GET', `Users?filter=${encodeURIComponent(filter)}`);
+    const ids = (res: { body: any }) => (res.body.Resources as { id: string }[]).map((r) => r.id);
+
+    const byExternal = await list('externalId eq "Fay-EXT-1"');
+    expect(byExternal).toMatchObject({ status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1 } });
+    expect(ids(byExternal)).toEqual([created.body.id]);
+    expect(byExternal.body.Resources[0]).toMatchObject({ userName: email, externalId: 'Fay-EXT-1' });
+    expect((await list('externalId eq "fay-ext-1"')).body.totalResults).toBe(0); // caseExact
+    expect(ids(await list(`id eq "${created.body.id}"`))).toEqual([created.body.id]);
+    expect(ids(await list(`emails[type eq "work"].value eq "${email.toUpperCase()}"`))).toEqual([created.body.id]);
+    expect(ids(await list(`userName eq "${email}"`))).toEqual([created.body.id]);
+    // Another directory's id is not found here.
+    const otherId = ids(await list('externalId eq "Fay-EXT-1"', other.scim))[0]!;
+    expect(otherId).not.toBe(created.body.id);
+    expect((await list(`id eq "${otherId}"`)).body).toMatchObject({ totalResults: 0, Resources: [] });
+    // A match past the page is counted, not listed.
+    expect((await scim('GET', `Users?filter=${encodeURIComponent('externalId eq "Fay-EXT-1"')}&startIndex=2&count=10`)).body).toMatchObject({ totalResults: 1, itemsPerPage: 0, Resources: [] });
+
+    for (const filter of ['externalId ne "x"', 'emails[type eq "home"].value eq "x"', 'externalId eq "a" or id eq "b"', 'name.familyName eq "Filter"']) {
+      expect(await list(filter)).toMatchObject({ status: 400, body: { schemas: [SCHEMAS.error], scimType: 'invalidFilter' } });
+    }
   });
 });
 

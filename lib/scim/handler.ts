@@ -7,7 +7,7 @@ import * as s from '@/lib/db/schema';
 import { getJackson } from '@/lib/sso/jackson';
 import { SCIM_PRODUCT, SCIM_TENANT, tokenMatches } from './directories';
 import { applyDirectoryEvent, type ScimDirectoryRow } from './events';
-import { parseBody, parseFilter, parsePaging, scimError, type PatchOp, type Resource, type ScimResponse } from './request';
+import { parseBody, parseFilter, parsePaging, scimError, userMatches, type PatchOp, type Resource, type ScimResponse, type UserMatch } from './request';
 
 // One SCIM request, as the route handler (app/api/scim/v2.0/[directoryId]/[...path]) and the
 // integration tests both call it: our checks (directory, token, body), then Jackson's
@@ -52,18 +52,29 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
     body = parsed.body;
   }
   const query: { filter?: string; startIndex?: number; count?: number } = {};
+  let match: UserMatch | undefined;
   if (method === 'GET' && resourceId === undefined) {
     const filter = parseFilter(resource, req.query.get('filter'));
     if (!filter.ok) return filter.error;
     const paging = parsePaging(req.query);
     if (!paging.ok) return paging.error;
     Object.assign(query, { filter: filter.filter, startIndex: paging.startIndex, count: paging.count });
+    match = filter.match;
   }
 
   const jackson = await getJackson();
   const dsync = jackson.directorySyncController;
+  if (match) {
+    const result = await listMatching(db, dsync, directory, match, query.startIndex!, query.count!);
+    await touch(db, directory.id);
+    return result;
+  }
   // Jackson finds a user or group by id alone; make sure it is this directory's.
-  if (resourceId !== undefined && !(await belongs(db, dsync, directory, resource, resourceId))) return scimError(404, `${resource.slice(0, -1)} not found.`);
+  if (resourceId !== undefined && !(await belongs(db, dsync, directory, resource, resourceId))) {
+    // A DELETE whose first try Jackson stored but we did not apply: the retry finds the user gone from Jackson; finish it.
+    if (resource === 'Users' && method === 'DELETE' && (await finishDelete(db, directory, resourceId))) return { status: 204, body: null };
+    return scimError(404, `${resource.slice(0, -1)} not found.`);
+  }
 
   const secret = await jacksonSecret(directory.id);
   if (!secret) return scimError(404, 'No such directory.');
@@ -76,6 +87,11 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
       // Jackson applies member add/remove only: a full member list (PUT, or PATCH replace) becomes those.
       if (resource === 'Groups' && resourceId !== undefined && method === 'PATCH') body = { ...body, Operations: await expandMemberReplace(dsync, resourceId, body!.Operations as PatchOp[]) };
       const out = await call(method, resourceId, body);
+      // A create Jackson refuses as a duplicate may be the IdP's retry of one it stored but we did not apply.
+      if (resource === 'Users' && method === 'POST' && out.status === 409) {
+        await reapplyStored(db, dsync, directory, body!);
+        return { status: 409, data: scimError(409, 'A user with this userName already exists in this directory.', 'uniqueness').body };
+      }
       if (resource === 'Groups' && resourceId !== undefined && method === 'PUT' && Array.isArray(body?.members) && out.status === 200) {
         const ops = await memberOps(dsync, resourceId, (body.members as { value: string }[]).map((m) => m.value));
         if (ops.length) await call('PATCH', resourceId, { Operations: ops });
@@ -94,6 +110,61 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
   // RFC 7644 §3.6: a delete answers 204 No Content.
   if (method === 'DELETE' && result.status === 200) return { status: 204, body: null };
   return { status: result.status, body: result.data ?? {} };
+}
+
+/**
+ * The users a filter Jackson cannot serve names (`id`, `externalId`, `emails[type eq "work"].value`),
+ * as a SCIM ListResponse. By id: one look-up; otherwise this directory's users in Jackson's store,
+ * read a page of 1000 at a time and matched here.
+ */
+async function listMatching(db: Db, dsync: Dsync, directory: ScimDirectoryRow, match: UserMatch, startIndex: number, count: number): Promise<ScimResponse> {
+  const users = dsync.users.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT);
+  const found: Record<string, unknown>[] = [];
+  if (match.attribute === 'id') {
+    if (match.value.length <= 200 && (await belongs(db, dsync, directory, 'Users', match.value))) {
+      const { data } = await users.get(match.value);
+      if (data) found.push(data.raw as Record<string, unknown>);
+    }
+  } else {
+    const PAGE = 1000;
+    for (let offset = 0; ; offset += PAGE) {
+      const { data } = await users.getAll({ directoryId: directory.id, pageOffset: offset, pageLimit: PAGE });
+      for (const u of data ?? []) if (userMatches((u.raw ?? {}) as Record<string, unknown>, match)) found.push(u.raw as Record<string, unknown>);
+      if (!data || data.length < PAGE) break;
+    }
+  }
+  const page = found.slice(startIndex - 1, startIndex - 1 + count);
+  return { status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: found.length, startIndex, itemsPerPage: page.length, Resources: page } };
+}
+
+/**
+ * Applies Jackson's stored copy of the user a refused create names (Jackson looks duplicates
+ * up by the first email, else userName, within the directory), so a create whose first try
+ * Jackson stored but whose apply failed (answered 500) converges on the IdP's retry. A user
+ * already applied changes nothing (the decision is idempotent).
+ */
+async function reapplyStored(db: Db, dsync: Dsync, directory: ScimDirectoryRow, body: Record<string, unknown>): Promise<void> {
+  const emails = body.emails as { value?: unknown }[] | undefined;
+  const key = Array.isArray(emails) && emails.length > 0 ? emails[0]!.value : body.userName;
+  if (typeof key !== 'string') return;
+  const { data } = await dsync.users.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).search(key, directory.id);
+  for (const user of data ?? []) {
+    if ((user as { directoryId?: string }).directoryId !== directory.id) continue;
+    await applyDirectoryEvent(db, directory, { event: 'user.updated', directory_id: directory.id, tenant: SCIM_TENANT, product: SCIM_PRODUCT, data: { ...user, raw: user.raw } } as unknown as DirectorySyncEvent);
+  }
+}
+
+/** A DELETE of a user Jackson no longer has but we still hold as pushed and not removed: deactivated now (true); else false (404). */
+async function finishDelete(db: Db, directory: ScimDirectoryRow, objectId: string): Promise<boolean> {
+  const jackson = (await (await getJackson()).directorySyncController.users.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).get(objectId)).data;
+  if (jackson) return false;
+  const [ours] = await db
+    .select({ removed: s.scimDirectoryUsers.removed })
+    .from(s.scimDirectoryUsers)
+    .where(and(eq(s.scimDirectoryUsers.organizationId, directory.organizationId), eq(s.scimDirectoryUsers.directoryId, directory.id), eq(s.scimDirectoryUsers.objectId, objectId)));
+  if (!ours || ours.removed) return false;
+  await applyDirectoryEvent(db, directory, { event: 'user.deleted', directory_id: directory.id, tenant: SCIM_TENANT, product: SCIM_PRODUCT, data: { id: objectId, raw: {} } } as unknown as DirectorySyncEvent);
+  return true;
 }
 
 /** The request Jackson's callback runs in (it is awaited inside handle(), so the context follows). */

@@ -26,5 +26,12 @@ describe('SCIM PATCH operations as Jackson applies them', () => {
     expect(parseBody('Users', 'PATCH', '{"Operations":[{"op":"move"}]}')).toMatchObject({ ok: false, error: { status: 400, body: { scimType: 'invalidSyntax' } } });
     expect(parseFilter('Users', 'userName eq "a\\"b"')).toEqual({ ok: true, filter: 'userName eq "a"b"' });
     expect(parseFilter('Groups', 'userName eq "x"')).toMatchObject({ ok: false, error: { body: { scimType: 'invalidFilter' } } });
+    expect(parseFilter('Users', 'externalId eq "00u1"')).toEqual({ ok: true, filter: undefined, match: { attribute: 'externalId', value: '00u1' } });
+    expect(parseFilter('Users', 'ID eq "abc"')).toEqual({ ok: true, filter: undefined, match: { attribute: 'id', value: 'abc' } });
+    expect(parseFilter('Users', 'emails[type eq "work"].value eq "a@b.example"')).toEqual({ ok: true, filter: undefined, match: { attribute: 'workEmail', value: 'a@b.example' } });
+    for (const f of ['emails[type eq "home"].value eq "a"', 'externalId ne "x"', 'externalId eq "x" and userName eq "y"', 'title eq "x"']) {
+      expect(parseFilter('Users', f)).toMatchObject({ ok: false, error: { status: 400, body: { scimType: 'invalidFilter' } } });
+    }
+    expect(parseFilter('Groups', 'externalId eq "x"')).toMatchObject({ ok: false, error: { body: { scimType: 'invalidFilter' } } });
   });
 });

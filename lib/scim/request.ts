@@ -136,15 +136,38 @@ function userValue(path: string, value: unknown): unknown {
   return value;
 }
 
-/** The one filter each resource supports (what Entra ID and Okta send): `userName eq "…"` / `displayName eq "…"`. */
-export function parseFilter(resource: Resource, filter: string | null): { ok: true; filter: string | undefined } | { ok: false; error: ScimResponse } {
+/**
+ * The filters served (RFC 7644 §3.4.2.2, `eq` only — what Entra ID and Okta send): Users by
+ * `userName`, `id`, `externalId` or `emails[type eq "work"].value`; Groups by `displayName`.
+ * `userName`/`displayName` go to Jackson's index (`filter`); the others are matched here
+ * (`match`). Anything else is a 400 `invalidFilter`.
+ */
+export type UserMatch = { attribute: 'id' | 'externalId' | 'workEmail'; value: string };
+export function parseFilter(
+  resource: Resource,
+  filter: string | null,
+): { ok: true; filter: string | undefined; match?: UserMatch } | { ok: false; error: ScimResponse } {
   if (filter === null || filter.trim() === '') return { ok: true, filter: undefined };
-  const attr = resource === 'Users' ? 'userName' : 'displayName';
-  const m = filter.trim().match(/^(\w+)\s+eq\s+"((?:[^"\\]|\\.){1,1000})"$/i);
-  if (!m || m[1]!.toLowerCase() !== attr.toLowerCase()) {
-    return { ok: false, error: scimError(400, `Only the filter ${attr} eq "value" is supported here.`, 'invalidFilter') };
-  }
-  return { ok: true, filter: `${attr} eq "${m[2]!.replace(/\\(.)/g, '$1')}"` };
+  const served = resource === 'Users' ? 'userName, id, externalId or emails[type eq "work"].value' : 'displayName';
+  const refused = { ok: false as const, error: scimError(400, `Only the filter <attribute> eq "value" with attribute ${served} is supported here.`, 'invalidFilter') };
+  const m = filter.trim().match(/^(\w+|emails\[\s*type\s+eq\s+"work"\s*\]\.value)\s+eq\s+"((?:[^"\\]|\\.){1,1000})"$/i);
+  if (!m) return refused;
+  const attr = m[1]!.toLowerCase().replace(/\s+/g, ' ');
+  const value = m[2]!.replace(/\\(.)/g, '$1');
+  if (resource === 'Groups') return attr === 'displayname' ? { ok: true, filter: `displayName eq "${value}"` } : refused;
+  if (attr === 'username') return { ok: true, filter: `userName eq "${value}"` };
+  if (attr === 'id') return { ok: true, filter: undefined, match: { attribute: 'id', value } };
+  if (attr === 'externalid') return { ok: true, filter: undefined, match: { attribute: 'externalId', value } };
+  if (attr.startsWith('emails[')) return { ok: true, filter: undefined, match: { attribute: 'workEmail', value } };
+  return refused;
+}
+
+/** Whether a stored SCIM user (Jackson's raw copy) matches: id and externalId exactly, an email case-insensitively (RFC 7643 caseExact). */
+export function userMatches(raw: Record<string, unknown>, match: UserMatch): boolean {
+  if (match.attribute === 'id') return raw.id === match.value;
+  if (match.attribute === 'externalId') return raw.externalId !== undefined && String(raw.externalId) === match.value;
+  const emails = Array.isArray(raw.emails) ? (raw.emails as { type?: unknown; value?: unknown }[]) : [];
+  return emails.some((e) => typeof e === 'object' && e !== null && typeof e.type === 'string' && e.type.toLowerCase() === 'work' && typeof e.value === 'string' && e.value.toLowerCase() === match.value.toLowerCase());
 }
 
 /** startIndex and count (RFC 7644 §3.4.2.4): whole numbers; count 100 by default, at most 1000. */
