@@ -85,7 +85,7 @@ async function upsertGroup(db: Db, directory: ScimDirectoryRow, group: GroupData
   const [before] = await db
     .select({ name: s.scimDirectoryGroups.name })
     .from(s.scimDirectoryGroups)
-    .where(and(eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, group.id)));
+    .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, group.id)));
   await db
     .insert(s.scimDirectoryGroups)
     .values({ directoryId: directory.id, groupId: group.id, organizationId: directory.organizationId, name: group.name })
@@ -126,7 +126,7 @@ async function decideUsers(db: Db, directory: ScimDirectoryRow, requestId: strin
       };
       const now = new Date();
       // Deactivations the guard holds: a person the directory updates again (reactivated) is taken off.
-      const [guard] = await tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(eq(s.scimDirectories.id, directory.id));
+      const [guard] = await tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id)));
       const held = new Map((guard?.held ?? []).map((h) => [h.personId, h]));
       const scope: ApplyScope = { conn: { id: directory.id, organizationId: directory.organizationId }, ctx, runId: requestId, source, now, generation: 0, held };
       const outcome = await applyBatchRetrying(tx, scope, [record], { storeData: plan.data !== null || plan.removed !== (stored?.removed ?? false) });
@@ -221,7 +221,7 @@ async function decideUpserts(db: Db, directory: ScimDirectoryRow, upserts: Upser
     const [, stored, [guard]] = await Promise.all([
       tx.execute(sql`select count(pg_advisory_xact_lock(hashtext(${`scim:${directory.id}`}), hashtext(t.id))) from (select id from unnest(${arrayLiteral([...ids].sort())}::text[]) as id order by id) t`),
       loadStoredRows(tx, directory, ids),
-      tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(eq(s.scimDirectories.id, directory.id)),
+      tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id))),
     ]);
     const ctx = await context;
     await ensureJobTitles(db, ctx, mapped);
@@ -310,7 +310,7 @@ async function loadStoredRows(tx: Tx, directory: ScimDirectoryRow, objectIds: st
     tx
       .select({ objectId: s.scimDirectoryUsers.objectId, removed: s.scimDirectoryUsers.removed })
       .from(s.scimDirectoryUsers)
-      .where(and(eq(s.scimDirectoryUsers.directoryId, directory.id), sql`${s.scimDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`)),
+      .where(and(eq(s.scimDirectoryUsers.organizationId, directory.organizationId), eq(s.scimDirectoryUsers.directoryId, directory.id), sql`${s.scimDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`)),
   ]);
   const out = new Map<string, StoredRow & { groups: string[] }>();
   for (const r of removed) {

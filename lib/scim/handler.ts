@@ -223,7 +223,7 @@ async function belongs(db: Db, dsync: Dsync, directory: ScimDirectoryRow, resour
   const store = resource === 'Users' ? dsync.users : dsync.groups;
   const [found, ours] = await Promise.all([
     store.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).get(id),
-    db.select({ id: key }).from(table).where(and(eq(table.directoryId, directory.id), eq(key, id))),
+    db.select({ id: key }).from(table).where(and(eq(table.organizationId, directory.organizationId), eq(table.directoryId, directory.id), eq(key, id))),
   ]);
   if (!found.data) return false;
   const labelled = (found.data as { directoryId?: string }).directoryId;
