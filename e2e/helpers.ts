@@ -128,3 +128,16 @@ export async function enrollTwoFactor(page: Page): Promise<{ secret: string; rec
   await expect(list.getByRole('listitem')).toHaveCount(10);
   return { secret, recoveryCodes: await list.getByRole('listitem').allInnerTexts() };
 }
+
+/** Every CSP violation the page reports, from the console and from the DOM event (start before the first navigation). */
+export async function watchCsp(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|frame)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+  });
+  await page.exposeFunction('__reportCsp', (v: string) => violations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${location.href}: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return violations;
+}

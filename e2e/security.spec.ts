@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import bcrypt from 'bcryptjs';
 import postgres from 'postgres';
-import { DEMO, e2eState, signIn, ssoCli, uniqueEmail } from './helpers';
+import { DEMO, e2eState, signIn, ssoCli, uniqueEmail, watchCsp } from './helpers';
 
 // The security sweep's findings (issue 10), each kept closed through the running app.
 
@@ -153,19 +153,6 @@ test.describe('password brute force', () => {
 });
 
 test.describe('security headers', () => {
-  /** Collects every CSP violation the browser reports, from the console and from the DOM event. */
-  async function watchCsp(page: Page): Promise<string[]> {
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to (execute|load|apply|frame)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
-    });
-    await page.exposeFunction('__reportCsp', (v: string) => violations.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${location.href}: ${e.violatedDirective} ${e.blockedURI}`));
-    });
-    return violations;
-  }
-
   test('every response carries them, and no page of the console, login or error pages violates the CSP', async ({ page, browser }) => {
     const violations = await watchCsp(page);
     const login = await page.goto('/login');

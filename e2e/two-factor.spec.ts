@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { enrollTwoFactor, ownOrganizationWithAdmin, signIn, totpCode } from './helpers';
+import { enrollTwoFactor, ownOrganizationWithAdmin, signIn, totpCode, watchCsp } from './helpers';
 
 // Two-factor (TOTP) for local accounts, seed 002's prerequisite for KaseyaOne login. Each
 // test signs in as the admin of an organization it creates, so no other spec's sign-in
@@ -10,19 +10,6 @@ async function passwordOnly(page: Page, who: { email: string; password: string }
   await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
-
-/** CSP violations the page reports (the QR code is a data: URL image the policy must allow). */
-async function watchCsp(page: Page): Promise<string[]> {
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (execute|load|apply|frame)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
-  });
-  await page.exposeFunction('__reportCsp', (v: string) => violations.push(v));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${location.href}: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return violations;
 }
 
 async function signOut(page: Page) {

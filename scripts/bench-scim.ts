@@ -7,22 +7,18 @@
 //   pushToVisibleP95Ms a PATCH active:false → the person shows Inactive in the people list
 //                      (lib/people/queries.ts listPeople, polled on another connection)
 // Writes bench-results/scim.json.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { openDb } from '../lib/db/client';
-import { startEmbeddedPostgres } from '../lib/db/embedded';
-import { migrateDatabase } from '../lib/db/migrate';
 import * as s from '../lib/db/schema';
-import { seedDemo } from '../lib/db/seed';
-import { reloadEnv } from '../lib/env';
 import { listPeople } from '../lib/people/queries';
 import { createDirectory } from '../lib/scim/directories';
 import { handleScimRequest } from '../lib/scim/handler';
 import { getJackson } from '../lib/sso/jackson';
 import { percentile } from './lib/app-process';
+import { benchDatabase, seconds } from './lib/bench-db';
 
 const USERS = Number(process.argv[2] ?? 10_000);
 const CLIENTS = 8;
@@ -30,21 +26,12 @@ const SAMPLES = Number(process.env.BENCH_VISIBLE_SAMPLES ?? 50);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DOMAIN = 'scim-bench.example';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ap-bench-scim-'));
-fs.chmodSync(dataDir, 0o755);
-const pg = await startEmbeddedPostgres({ dataDir });
-const seconds = (ms: number) => Math.round(ms / 10) / 100;
+const bench = await benchDatabase('scim', 12);
 let exitCode = 0;
 try {
-  await migrateDatabase(pg.url);
-  process.env.DATABASE_URL = pg.url;
-  process.env.AUTH_SECRET ??= randomBytes(32).toString('base64url');
-  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
-  reloadEnv();
-  const { db, sql: client } = openDb(pg.url, 12);
-  await seedDemo(db);
+  const { db, client } = bench;
   const [acme] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme'));
-  const [tech] = await db.select().from(s.securityRoles).where(eq(s.securityRoles.name, 'Technician'));
+  const [tech] = await db.select().from(s.securityRoles).where(and(eq(s.securityRoles.organizationId, acme!.id), eq(s.securityRoles.name, 'Technician')));
   await db.insert(s.mappingRules).values({ organizationId: acme!.id, kind: 'sso', domain: DOMAIN, securityGroup: null, userType: 'employee', securityRoleId: tech!.id, position: 1 });
   const dir = await createDirectory(db, acme!.id, { name: 'Bench', provider: 'okta-scim-v2' });
   const call = (method: string, p: string, body?: unknown) =>
@@ -87,7 +74,7 @@ try {
   console.log(`raw bulk upsert: ${seconds(rawMs)} s`);
 
   // PATCH active:false → visible as Inactive in the people list, read on another connection.
-  const reader = openDb(pg.url, 1);
+  const reader = openDb(bench.url, 1);
   const visible: number[] = [];
   for (let k = 0; k < SAMPLES; k++) {
     const i = Math.floor((k * USERS) / SAMPLES);
@@ -123,6 +110,6 @@ try {
   console.error(err);
   exitCode = 1;
 } finally {
-  await pg.stop();
+  await bench.stop();
 }
 process.exit(exitCode);

@@ -11,25 +11,20 @@
 //                   scheduler with the default 60 s interval: change → visible in the app
 // Writes bench-results/sync.json.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { eq, sql } from 'drizzle-orm';
 import { saveConnection } from '../lib/azure/connections';
 import { syncConnection } from '../lib/azure/sync';
 import { startSyncWorker, stopSyncWorker } from '../lib/azure/worker';
-import { openDb } from '../lib/db/client';
-import { startEmbeddedPostgres } from '../lib/db/embedded';
-import { migrateDatabase } from '../lib/db/migrate';
 import * as s from '../lib/db/schema';
-import { seedDemo } from '../lib/db/seed';
 import { reloadEnv } from '../lib/env';
 import { saveRule } from '../lib/settings/mapping-rules';
 import { fakeGraphControl } from '../e2e/graph/control';
 import type { FakeUser } from '../e2e/graph/fake-graph';
 import { percentile } from './lib/app-process';
+import { benchDatabase, seconds } from './lib/bench-db';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = 200;
@@ -59,18 +54,9 @@ process.env.AZURE_GRAPH_URL = url;
 reloadEnv();
 const graph = fakeGraphControl(url);
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ap-bench-sync-'));
-fs.chmodSync(dataDir, 0o755);
-const pg = await startEmbeddedPostgres({ dataDir });
-const seconds = (ms: number) => Math.round(ms / 10) / 100;
+const bench = await benchDatabase('sync', 8);
 try {
-  await migrateDatabase(pg.url);
-  process.env.DATABASE_URL = pg.url;
-  process.env.AUTH_SECRET ??= randomBytes(32).toString('base64url');
-  process.env.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
-  reloadEnv();
-  const { db, sql: client } = openDb(pg.url, 8);
-  await seedDemo(db);
+  const { db, client } = bench;
   const [acme] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'acme'));
   const roles = await db.select().from(s.securityRoles).where(eq(s.securityRoles.organizationId, acme!.id));
 
@@ -162,7 +148,7 @@ try {
   let p95 = NaN;
   if (SAMPLES > 0) {
   await db.update(s.azureConnections).set({ nextSyncAt: new Date() }).where(eq(s.azureConnections.id, saved.id));
-  const worker = await startSyncWorker(db, { databaseUrl: pg.url });
+  const worker = await startSyncWorker(db, { databaseUrl: bench.url });
   const latencies: number[] = [];
   const window = 240_000;
   const offsets = Array.from({ length: SAMPLES }, () => Math.random() * window).sort((a, b) => a - b);
@@ -212,8 +198,7 @@ try {
     return out as { runId: string };
   }
 } finally {
-  await pg.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
   fake.kill();
 }
 process.exit(0);

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { SignInCard } from '@/components/sign-in-card';
 import { getViewer } from '@/lib/auth/viewer';
 import { signInRefusal } from '@/lib/auth/messages';
 import { safeRedirectPath } from '@/lib/net/redirect';
@@ -27,30 +28,19 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const refusal = params.error === 'CredentialsSignin' && typeof params.code === 'string' ? signInRefusal(params.code) : null;
   const notice = key ? (NOTICES[key] ?? NOTICES.AccessDenied) : refusal;
   return (
-    <main className="flex min-h-screen items-center justify-center px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 text-center">
-          <div className="mx-auto mb-4 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-semibold text-white" aria-hidden>
-            A
-          </div>
-          <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
-          <p className="mt-1 text-sm text-ink-muted">to Auth &amp; Provision</p>
+    <SignInCard title="Sign in" subtitle="to Auth & Provision">
+      {notice ? (
+        <div role="alert" data-testid="sso-error" className="mb-5 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {notice}
         </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          {notice ? (
-            <div role="alert" data-testid="sso-error" className="mb-5 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              {notice}
-            </div>
-          ) : null}
-          <SsoForm org={typeof params.org === 'string' ? params.org : undefined} />
-          <div className="my-6 flex items-center gap-3 text-xs text-ink-subtle" aria-hidden>
-            <span className="h-px flex-1 bg-slate-200" />
-            or with a password
-            <span className="h-px flex-1 bg-slate-200" />
-          </div>
-          <LoginForm callbackUrl={callbackUrl} />
-        </div>
+      ) : null}
+      <SsoForm org={typeof params.org === 'string' ? params.org : undefined} />
+      <div className="my-6 flex items-center gap-3 text-xs text-ink-subtle" aria-hidden>
+        <span className="h-px flex-1 bg-slate-200" />
+        or with a password
+        <span className="h-px flex-1 bg-slate-200" />
       </div>
-    </main>
+      <LoginForm callbackUrl={callbackUrl} />
+    </SignInCard>
   );
 }

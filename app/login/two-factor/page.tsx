@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { SignInCard } from '@/components/sign-in-card';
 import { PENDING_COOKIE, readPendingLogin } from '@/lib/auth/pending-login';
 import { safeRedirectPath } from '@/lib/net/redirect';
 import { CodeForm } from './code-form';
@@ -15,26 +16,13 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   const pending = readPendingLogin((await cookies()).get(PENDING_COOKIE)?.value);
   if (!pending) redirect('/login?sso_error=two_factor_expired');
   return (
-    <main className="flex min-h-screen items-center justify-center px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 text-center">
-          <div className="mx-auto mb-4 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-semibold text-white" aria-hidden>
-            A
-          </div>
-          <h1 className="text-2xl font-semibold tracking-tight">Two-factor authentication</h1>
-          <p className="mt-1 text-sm text-ink-muted" data-testid="pending-email">
-            Signing in as {pending.email}
-          </p>
-        </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-          <CodeForm callbackUrl={safeRedirectPath(params.callbackUrl)} />
-          <p className="mt-5 text-center text-sm text-ink-muted">
-            <Link href="/login" className="font-medium text-brand-700 hover:underline">
-              Start over
-            </Link>
-          </p>
-        </div>
-      </div>
-    </main>
+    <SignInCard title="Two-factor authentication" subtitle={`Signing in as ${pending.email}`} subtitleTestId="pending-email">
+      <CodeForm callbackUrl={safeRedirectPath(params.callbackUrl)} />
+      <p className="mt-5 text-center text-sm text-ink-muted">
+        <Link href="/login" className="font-medium text-brand-700 hover:underline">
+          Start over
+        </Link>
+      </p>
+    </SignInCard>
   );
 }
