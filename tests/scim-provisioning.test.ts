@@ -248,6 +248,35 @@ describe('micro-batching', () => {
     expect(new Set(runs).size).toBeLessThan(12);
   });
 
+  it('a report and their manager created in one batch: the manager is linked at once, whichever came first', async () => {
+    const { domain, scim } = await scenario('azure-scim-v2');
+    const tag = randomBytes(3).toString('hex');
+    // Ids the client chooses (Jackson keeps a body's userId), so the report can name a manager not yet created.
+    const bodies = [
+      { ...entraUser(`first.${tag}@${domain}`, 'First', 'Alone'), userId: `first-${tag}` },
+      { ...entraUser(`report.${tag}@${domain}`, 'Rita', 'Report', { [SCHEMAS.enterprise]: { manager: { value: `boss-${tag}` } } }), userId: `report-${tag}` },
+      { ...entraUser(`boss.${tag}@${domain}`, 'Bob', 'Boss'), userId: `boss-${tag}` },
+    ];
+    let pushes!: Promise<{ status: number }[]>;
+    await pg.begin(async (hold) => {
+      await hold`lock table people in exclusive mode`;
+      // The first goes alone and waits on the lock; then the report and the manager queue behind it, into one batch.
+      const first = scim('POST', 'Users', bodies[0]);
+      for (const deadline = Date.now() + 30_000; (await pg`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'insert into "people"%'`).length === 0; ) {
+        if (Date.now() > deadline) throw new Error('the first batch never reached the people table');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      pushes = Promise.all([first, ...bodies.slice(1).map((b) => scim('POST', 'Users', b))]);
+      for (const deadline = Date.now() + 30_000; (await scim('GET', 'Users')).body.totalResults < bodies.length; ) {
+        if (Date.now() > deadline) throw new Error('Jackson never stored the three users');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    expect((await pushes).map((r) => r.status)).toEqual([201, 201, 201]);
+    const boss = await personByEmail(`boss.${tag}@${domain}`);
+    expect(await personByEmail(`report.${tag}@${domain}`)).toMatchObject({ status: 'active', managerId: boss!.id });
+  });
+
   it('a user whose apply fails in a batch fails alone; the others are created, and its retry converges', async () => {
     const { domain, scim } = await scenario('azure-scim-v2');
     const emails = Array.from({ length: 6 }, (_, i) => `alone${i}@${domain}`);

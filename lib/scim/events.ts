@@ -205,11 +205,12 @@ async function runUpserts(db: Db, batch: Waiting[]) {
   }
 }
 
-/** Creates and updates of distinct users of one directory, decided and written together. */
+/**
+ * Creates and updates of distinct users of one directory, decided and written together. A user
+ * whose manager (the enterprise extension's id) is another user of the same batch not yet
+ * written goes in a later round of the same transaction, so the manager is linked at once.
+ */
 async function decideUpserts(db: Db, directory: ScimDirectoryRow, upserts: Upsert[]): Promise<void> {
-  // The decision context loads on the pool while the transaction takes its locks.
-  const context = loadScimContext(db, directory);
-  context.catch(() => {});
   const source: DirectorySource = { kind: 'scim', label: directory.name, detail: { directoryId: directory.id, directory: directory.name } };
   // One request: its own id ties its events together; a batch of several gets one id of its own.
   const runId = upserts.length === 1 ? upserts[0]!.requestId : randomUUID();
@@ -217,25 +218,38 @@ async function decideUpserts(db: Db, directory: ScimDirectoryRow, upserts: Upser
   const ids = upserts.map((u) => u.objectId);
   await db.transaction(async (tx) => {
     // The same advisory lock per directory user as decideUsers, taken in one order so two batches
-    // queue instead of crossing. The reads after it are sent at once (one connection runs them in order).
-    const [, stored, [guard]] = await Promise.all([
+    // queue instead of crossing. The reads after it, the decision context among them, go out
+    // together: one connection runs them in order, one write to the server instead of one each.
+    const [, stored, [guard], ctx] = await Promise.all([
       tx.execute(sql`select count(pg_advisory_xact_lock(hashtext(${`scim:${directory.id}`}), hashtext(t.id))) from (select id from unnest(${arrayLiteral([...ids].sort())}::text[]) as id order by id) t`),
       loadStoredRows(tx, directory, ids),
       tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id))),
+      loadScimContext(tx, directory),
     ]);
-    const ctx = await context;
     await ensureJobTitles(db, ctx, mapped);
-    const records: BatchRecord[] = [];
-    for (const [i, u] of upserts.entries()) {
-      const previous = stored.get(u.objectId) ?? null;
-      const m = mapped[i]!;
-      records.push({ objectId: u.objectId, data: m.data, removed: false, groups: previous?.groups ?? [], previous, domain: m.domain, extra: await extraFields(tx, ctx, directory, m.data) });
-    }
     const now = new Date();
     const held = new Map((guard?.held ?? []).map((h) => [h.personId, h]));
     const scope: ApplyScope = { conn: { id: directory.id, organizationId: directory.organizationId }, ctx, runId, source, now, generation: 0, held };
-    const outcome = await applyBatchRetrying(tx, scope, records, { storeData: true });
-    await guardedDeactivations(tx, directory, runId, outcome.held, now, source);
+    let pending = [...upserts.keys()];
+    while (pending.length) {
+      const waiting = new Set(pending.map((i) => ids[i]!));
+      const managedInBatch = (i: number) => {
+        const manager = mapped[i]!.data.manager;
+        return typeof manager === 'string' && manager !== ids[i] && waiting.has(manager);
+      };
+      // A cycle of managers cannot wait for itself: then the rest goes as it is.
+      let round = pending.filter((i) => !managedInBatch(i));
+      if (!round.length) round = pending;
+      const records: BatchRecord[] = [];
+      for (const i of round) {
+        const previous = stored.get(ids[i]!) ?? null;
+        const m = mapped[i]!;
+        records.push({ objectId: ids[i]!, data: m.data, removed: false, groups: previous?.groups ?? [], previous, domain: m.domain, extra: await extraFields(tx, ctx, directory, m.data) });
+      }
+      const outcome = await applyBatchRetrying(tx, scope, records, { storeData: true });
+      await guardedDeactivations(tx, directory, runId, outcome.held, now, source);
+      pending = pending.filter((i) => !round.includes(i));
+    }
   });
 }
 
@@ -352,7 +366,7 @@ type ScimContext = DirectoryContext & { mappings: AttributeMapping[]; lookups: L
  * through, and each login re-decides the role by the SSO rules — a second rule set would
  * make the two disagree and the role flip on every login and every push.
  */
-async function loadScimContext(db: Db, directory: ScimDirectoryRow): Promise<ScimContext> {
+async function loadScimContext(db: Db | Tx, directory: ScimDirectoryRow): Promise<ScimContext> {
   const organizationId = directory.organizationId;
   const [[org], rules, titles, mappingRows, departments] = await Promise.all([
     db

@@ -253,8 +253,12 @@ async function serialized<T>(key: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Last request, written at most every few seconds per directory. */
+/** Last request, written at most every few seconds per directory (this process skips the statement in between). */
+const touched = new Map<string, number>();
 async function touch(db: Db, directoryId: string) {
+  const now = Date.now();
+  if (now - (touched.get(directoryId) ?? 0) < 5_000) return;
+  touched.set(directoryId, now);
   await db
     .update(s.scimDirectories)
     .set({ lastRequestAt: new Date() })

@@ -5,13 +5,13 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export type AppProcess = { url: string; child: ChildProcess; readyMs: number; stop(): Promise<number> };
 
-/** Starts the built app (scripts/start.ts) on a data folder and port; resolves at the first 200 of `probe`. */
-export async function startApp(opts: { dataDir: string; port: number; probe?: string; ephemeral?: boolean; quiet?: boolean }): Promise<AppProcess> {
+/** Starts the built app (scripts/start.ts) on a data folder and port (its own embedded database unless `env` names one); resolves at the first 200 of `probe`. */
+export async function startApp(opts: { dataDir: string; port: number; probe?: string; ephemeral?: boolean; quiet?: boolean; env?: Record<string, string> }): Promise<AppProcess> {
   const t0 = performance.now();
   const url = `http://localhost:${opts.port}`;
   const child = spawn(process.execPath, ['--no-deprecation', '--import', 'tsx', 'scripts/start.ts', ...(opts.ephemeral ? ['--ephemeral'] : [])], {
     cwd: ROOT,
-    env: { ...process.env, APP_DATA_DIR: opts.dataDir, PORT: String(opts.port), DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, APP_DATA_DIR: opts.dataDir, PORT: String(opts.port), DATABASE_URL: '', AUTH_SECRET: '', ENCRYPTION_KEY: '', NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
     stdio: ['ignore', opts.quiet === false ? 'inherit' : 'ignore', 'inherit'],
   });
   for (;;) {
