@@ -313,7 +313,10 @@ export async function loadStored(tx: Db | Tx, connectionId: string, objectIds: s
   const rows = await tx
     .select({ objectId: table.objectId, data: table.data, applied: table.applied, groups: table.groups, personId: table.personId })
     .from(table)
-    .where(and(eq(key, connectionId), sql`${table.objectId} = any(${arrayLiteral(objectIds)}::text[])`));
+    .where(and(eq(key, connectionId), sql`${table.objectId} = any(${arrayLiteral(objectIds)}::text[])`))
+    // Prepared, so it pipelines with the reads sent alongside it (lib/users/provision.ts loadContext says why).
+    .prepare(`stored_${kind}`)
+    .execute();
   return new Map(rows.map((r) => [r.objectId, { data: r.data, applied: r.applied, groups: [...r.groups].sort(), personId: r.personId }]));
 }
 

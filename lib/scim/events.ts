@@ -219,11 +219,22 @@ async function decideUpserts(db: Db, directory: ScimDirectoryRow, upserts: Upser
   await db.transaction(async (tx) => {
     // The same advisory lock per directory user as decideUsers, taken in one order so two batches
     // queue instead of crossing. The reads after it, the decision context among them, go out
-    // together: one connection runs them in order, one write to the server instead of one each.
+    // together on the transaction's connection: prepared statements, because postgres.js
+    // pipelines only those (an unprepared one waits for its parameter types first; see
+    // lib/users/provision.ts loadContext).
     const [, stored, [guard], ctx] = await Promise.all([
-      tx.execute(sql`select count(pg_advisory_xact_lock(hashtext(${`scim:${directory.id}`}), hashtext(t.id))) from (select id from unnest(${arrayLiteral([...ids].sort())}::text[]) as id order by id) t`),
+      tx
+        .select({ locked: sql<number>`count(pg_advisory_xact_lock(hashtext(${`scim:${directory.id}`}), hashtext(t.id)))` })
+        .from(sql`(select id from unnest(${arrayLiteral([...ids].sort())}::text[]) as id order by id) t`)
+        .prepare('scim_batch_lock')
+        .execute(),
       loadStoredRows(tx, directory, ids),
-      tx.select({ held: s.scimDirectories.heldDeactivations }).from(s.scimDirectories).where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id))),
+      tx
+        .select({ held: s.scimDirectories.heldDeactivations })
+        .from(s.scimDirectories)
+        .where(and(eq(s.scimDirectories.organizationId, directory.organizationId), eq(s.scimDirectories.id, directory.id)))
+        .prepare('scim_held')
+        .execute(),
       loadScimContext(tx, directory),
     ]);
     await ensureJobTitles(db, ctx, mapped);
@@ -324,7 +335,9 @@ async function loadStoredRows(tx: Tx, directory: ScimDirectoryRow, objectIds: st
     tx
       .select({ objectId: s.scimDirectoryUsers.objectId, removed: s.scimDirectoryUsers.removed })
       .from(s.scimDirectoryUsers)
-      .where(and(eq(s.scimDirectoryUsers.organizationId, directory.organizationId), eq(s.scimDirectoryUsers.directoryId, directory.id), sql`${s.scimDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`)),
+      .where(and(eq(s.scimDirectoryUsers.organizationId, directory.organizationId), eq(s.scimDirectoryUsers.directoryId, directory.id), sql`${s.scimDirectoryUsers.objectId} = any(${arrayLiteral(objectIds)}::text[])`))
+      .prepare('scim_removed')
+      .execute(),
   ]);
   const out = new Map<string, StoredRow & { groups: string[] }>();
   for (const r of removed) {
@@ -373,15 +386,19 @@ async function loadScimContext(db: Db | Tx, directory: ScimDirectoryRow): Promis
       .select({ rootPersonId: s.organizations.rootPersonId, settings: s.provisioningSettings })
       .from(s.organizations)
       .leftJoin(s.provisioningSettings, eq(s.provisioningSettings.organizationId, s.organizations.id))
-      .where(eq(s.organizations.id, organizationId)),
+      .where(eq(s.organizations.id, organizationId))
+      .prepare('scim_ctx_org')
+      .execute(),
     db
       .select()
       .from(s.mappingRules)
       .where(and(eq(s.mappingRules.organizationId, organizationId), eq(s.mappingRules.kind, 'sso')))
-      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt)),
-    db.select({ id: s.jobTitles.id, name: s.jobTitles.name }).from(s.jobTitles).where(eq(s.jobTitles.organizationId, organizationId)),
-    db.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId)),
-    db.select({ id: s.departments.id, name: s.departments.name }).from(s.departments).where(eq(s.departments.organizationId, organizationId)),
+      .orderBy(asc(s.mappingRules.position), asc(s.mappingRules.createdAt))
+      .prepare('scim_ctx_rules')
+      .execute(),
+    db.select({ id: s.jobTitles.id, name: s.jobTitles.name }).from(s.jobTitles).where(eq(s.jobTitles.organizationId, organizationId)).prepare('scim_ctx_titles').execute(),
+    db.select().from(s.attributeMappings).where(eq(s.attributeMappings.organizationId, organizationId)).prepare('scim_ctx_mappings').execute(),
+    db.select({ id: s.departments.id, name: s.departments.name }).from(s.departments).where(eq(s.departments.organizationId, organizationId)).prepare('scim_ctx_departments').execute(),
   ]);
   const mappings: AttributeMapping[] = mappingRows
     .filter((m) => Object.hasOwn(MAPPABLE_FIELDS, m.personField))
