@@ -196,6 +196,49 @@ describe('groups converge on a retry', () => {
   });
 });
 
+describe('group creates converge on a retry', () => {
+  it('a POST /Groups with members whose apply failed: the retry answers 409 uniqueness and applies Jackson’s group; a third POST changes nothing', async () => {
+    const { dir, scim, users } = await scenario();
+    const { ann, bob } = await users('ann', 'bob');
+    const restore = await failPeopleWrites('scim_fail_group_create', promotedTo(bob.email, role['Service Manager']!));
+    const post = { schemas: [SCHEMAS.group], displayName: GROUP, members: [{ value: ann.id }, { value: bob.id }] };
+    await failsInjected(scim('POST', 'Groups', post));
+    await restore();
+    expect(await roleOf(bob)).toBe(role.Technician);
+    expect(await groupsOf(dir.id, bob)).toEqual({ stored: [], person: [] });
+
+    const retry = await scim('POST', 'Groups', post);
+    expect(retry).toMatchObject({ status: 409, body: { schemas: [SCHEMAS.error], scimType: 'uniqueness' } });
+    for (const u of [ann, bob]) {
+      expect(await roleOf(u)).toBe(role['Service Manager']);
+      expect(await groupsOf(dir.id, u)).toEqual({ stored: [GROUP], person: [GROUP] });
+    }
+    const n = await eventCount(dir.id);
+    expect((await scim('POST', 'Groups', post)).status).toBe(409);
+    expect(await eventCount(dir.id)).toBe(n);
+  });
+
+  it('a group Jackson created but we did not record: the retried POST records it, so the IdP can then address it by id', async () => {
+    const { dir, scim, users } = await scenario();
+    const { ann } = await users('ann');
+    await db.execute(sql.raw(`create or replace function scim_fail_group_record() returns trigger language plpgsql as $$ begin raise exception 'injected failure scim_fail_group_record'; end $$`));
+    await db.execute(sql.raw(`create trigger scim_fail_group_record before insert on scim_directory_groups for each row when (new.directory_id = '${dir.id}') execute function scim_fail_group_record()`));
+    const post = { schemas: [SCHEMAS.group], displayName: GROUP, members: [] };
+    await failsInjected(scim('POST', 'Groups', post));
+    await db.execute(sql.raw(`drop trigger scim_fail_group_record on scim_directory_groups; drop function scim_fail_group_record()`));
+    // The IdP looks the group up by name (Jackson lists it) but its id is not yet ours: 404.
+    const found = await scim('GET', `Groups?filter=${encodeURIComponent(`displayName eq "${GROUP}"`)}`);
+    const groupId = found.body.Resources[0].id as string;
+    const add = { schemas: [SCHEMAS.patch], Operations: [{ op: 'add', path: 'members', value: [{ value: ann.id }] }] };
+    expect((await scim('PATCH', `Groups/${groupId}`, add)).status).toBe(404);
+
+    expect((await scim('POST', 'Groups', post)).status).toBe(409);
+    expect(await recorded(dir.id, groupId)).toBe(GROUP);
+    expect((await scim('PATCH', `Groups/${groupId}`, add)).status).toBe(200);
+    expect(await roleOf(ann)).toBe(role['Service Manager']);
+  });
+});
+
 describe('group requests without a failure', () => {
   it('a rename and members in one PATCH: the members get the new name once (Jackson sends them with the group as it was)', async () => {
     const { dir, scim, users, group } = await scenario();

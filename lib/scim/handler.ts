@@ -96,6 +96,10 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
         await reapplyStored(db, dsync, directory, body!);
         return { status: 409, data: scimError(409, 'A user with this userName already exists in this directory.', 'uniqueness').body };
       }
+      if (resource === 'Groups' && method === 'POST' && out.status === 409) {
+        await reapplyStoredGroup(db, dsync, directory, String(body!.displayName), requestId);
+        return { status: 409, data: scimError(409, 'A group with this displayName already exists in this directory.', 'uniqueness').body };
+      }
       if (resource === 'Groups' && resourceId !== undefined && method === 'PUT' && Array.isArray(body?.members) && out.status === 200) {
         const ops = await memberOps(dsync, resourceId, (body.members as { value: string }[]).map((m) => m.value));
         if (ops.length) await call('PATCH', resourceId, { Operations: ops });
@@ -182,6 +186,16 @@ async function reconcileWithJackson(db: Db, dsync: Dsync, directory: ScimDirecto
   const [{ data: group }, { data: members }] = await Promise.all([groups.get(groupId), groups.getGroupMembers({ groupId })]);
   if (!group) return;
   await reconcileGroup(db, directory, { id: group.id, name: group.name }, (members ?? []).map((m) => m.user_id), requestId);
+}
+
+/**
+ * A group create Jackson refuses as a duplicate in this directory may be the IdP's retry of one
+ * Jackson stored but we did not finish (answered 500): Jackson's stored copy is applied — the
+ * group recorded (else its id would be 404 here) and its members reconciled — as for users.
+ */
+async function reapplyStoredGroup(db: Db, dsync: Dsync, directory: ScimDirectoryRow, displayName: string, requestId: string): Promise<void> {
+  const { data } = await dsync.groups.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).search(displayName, directory.id);
+  for (const group of data ?? []) await reconcileWithJackson(db, dsync, directory, group.id, requestId);
 }
 
 /** A DELETE of a group Jackson no longer has but we still record: its members re-decided and the record dropped now (true); else false (404). */
