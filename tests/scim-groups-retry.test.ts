@@ -5,14 +5,16 @@ import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { createDirectory } from '@/lib/scim/directories';
 import { getJackson } from '@/lib/sso/jackson';
+import * as route from '@/app/api/scim/v2.0/[directoryId]/[...path]/route';
 import { testDb } from './db';
 import { SCHEMAS, scimClient } from './scim-fixture';
 
 // Groups converge on the IdP's retry (issue 12, "nothing is lost on a crash or a retry"): a full
 // member list (PUT /Groups, PATCH replace members), a rename and a group delete whose apply to
 // people fails after Jackson stored it (the failure injected by a trigger on people, as in
-// tests/scim-provisioning.test.ts) answer 500; the identical retry answers 200 with every member's
-// role and groups what the group says; a third identical request changes nothing.
+// tests/scim-provisioning.test.ts) answer 500 (through the route handler in the PUT case: a SCIM
+// error with a reference, no raw error); the identical retry answers 200 with every member's role
+// and groups what the group says; a third identical request changes nothing.
 
 const { db } = testDb();
 let acme = '';
@@ -83,6 +85,12 @@ async function failsInjected(request: Promise<unknown>) {
   const err = await request.then(() => null, (e: Error & { cause?: Error }) => e);
   expect(`${err?.message} ${err?.cause?.message}`).toMatch(/injected failure/);
 }
+/** The same request through the route handler itself, as the IdP gets it over HTTP. */
+async function viaRoute(dir: { id: string; token: string }, method: string, path: string, body?: unknown) {
+  const req = new Request(`http://localhost/api/scim/v2.0/${dir.id}/${path}`, { method, headers: { authorization: `Bearer ${dir.token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await route[method as 'PUT'](req, { params: Promise.resolve({ directoryId: dir.id, path: path.split('/') }) });
+  return { status: res.status, text: await res.text() };
+}
 const promotedTo = (email: string, roleId: string) => `new.email = '${email}' and new.security_role_id = '${roleId}'`;
 
 describe('groups converge on a retry', () => {
@@ -95,15 +103,18 @@ describe('groups converge on a retry', () => {
     // Jackson adds ann then bob (stored), bob's promotion fails: 500, dan's removal not reached.
     const restore = await failPeopleWrites('scim_fail_put_members', promotedTo(bob.email, role['Service Manager']!));
     const put = { schemas: [SCHEMAS.group], id: groupId, displayName: GROUP, members: [{ value: ann.id }, { value: bob.id }] };
-    await failsInjected(scim('PUT', `Groups/${groupId}`, put));
+    const failed = await viaRoute(dir, 'PUT', `Groups/${groupId}`, put);
     await restore();
+    expect(failed.status).toBe(500);
+    expect(JSON.parse(failed.text)).toMatchObject({ schemas: [SCHEMAS.error], status: '500', detail: expect.stringMatching(/reference/) });
+    expect(failed.text).not.toMatch(/injected|trigger|people/);
     // Nothing half-applied for bob: role, stored groups and person groups as before.
     expect(await roleOf(bob)).toBe(role.Technician);
     expect(await groupsOf(dir.id, bob)).toEqual({ stored: [], person: [] });
     expect(await roleOf(ann)).toBe(role['Service Manager']);
 
     // The IdP's retry: Jackson already has bob, so only dan's removal is an operation; bob is found by the reconcile.
-    expect((await scim('PUT', `Groups/${groupId}`, put)).status).toBe(200);
+    expect((await viaRoute(dir, 'PUT', `Groups/${groupId}`, put)).status).toBe(200);
     for (const u of [ann, bob]) {
       expect(await roleOf(u)).toBe(role['Service Manager']);
       expect(await groupsOf(dir.id, u)).toEqual({ stored: [GROUP], person: [GROUP] });
