@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectorySyncEvent } from '@boxyhq/saml-jackson';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, or, sql } from 'drizzle-orm';
 import { applyBatchRetrying, ensureJobTitles, loadStored, type ApplyScope, type BatchRecord, type DirectorySource } from '@/lib/azure/apply';
 import { arrayLiteral } from '@/lib/azure/bulk';
 import { applyDeactivations, type Pending } from '@/lib/azure/run';
@@ -41,30 +41,39 @@ export async function applyDirectoryEvent(db: Db, directory: ScimDirectoryRow, e
       await upsertGroup(db, directory, data as GroupData);
       return;
     case 'group.updated': {
+      // The new name is recorded only after the members carrying the old one are re-decided, so
+      // a retry after a failure among them still sees the rename (and finds those left).
       const group = data as GroupData;
-      const before = await upsertGroup(db, directory, group);
-      if (before === null || before === group.name) return;
-      const members = await usersWithGroup(db, directory, before);
-      return decideUsers(db, directory, requestId, members, (stored) => ({ data: null, removed: stored?.removed ?? false, groups: replaced(stored?.groups ?? [], before, group.name) }));
+      const before = await recordedName(db, directory, group.id);
+      if (before !== null && before !== group.name) {
+        const members = await usersWithGroup(db, directory, before);
+        await decideUsers(db, directory, requestId, members, (stored) => ({ data: null, removed: stored?.removed ?? false, groups: replaced(stored?.groups ?? [], before, group.name) }));
+      }
+      await upsertGroup(db, directory, group);
+      return;
     }
     case 'group.deleted': {
+      // The group's row goes last, so a DELETE retried after a failure finds it and finishes (handler.ts).
       const group = data as GroupData;
-      const [gone] = await db
-        .delete(s.scimDirectoryGroups)
-        .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, group.id)))
-        .returning({ name: s.scimDirectoryGroups.name });
-      const name = gone?.name ?? group.name;
+      const name = (await recordedName(db, directory, group.id)) ?? group.name;
       const members = await usersWithGroup(db, directory, name);
-      return decideUsers(db, directory, requestId, members, (stored) => ({ data: null, removed: stored?.removed ?? false, groups: replaced(stored?.groups ?? [], name, null) }));
+      await decideUsers(db, directory, requestId, members, (stored) => ({ data: null, removed: stored?.removed ?? false, groups: replaced(stored?.groups ?? [], name, null) }));
+      await db
+        .delete(s.scimDirectoryGroups)
+        .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, group.id)));
+      return;
     }
     case 'group.user_added':
     case 'group.user_removed': {
       const user = data as UserData & { group: GroupData };
       const added = event.event === 'group.user_added';
-      await upsertGroup(db, directory, user.group);
+      // The recorded name: Jackson sends the group as it was before a rename in the same PATCH.
+      const recorded = await recordedName(db, directory, user.group.id);
+      if (recorded === null) await upsertGroup(db, directory, user.group);
+      const group = recorded ?? user.group.name;
       return decideUsers(db, directory, requestId, [user.id], (stored) =>
         // Only users this directory pushed are its members (Jackson does not check the member id's directory).
-        stored ? { data: null, removed: stored.removed ?? false, groups: added ? replaced(stored.groups ?? [], user.group.name, user.group.name) : replaced(stored.groups ?? [], user.group.name, null) } : null,
+        stored ? { data: null, removed: stored.removed ?? false, groups: replaced(stored.groups ?? [], group, added ? group : null) } : null,
       );
     }
   }
@@ -72,7 +81,7 @@ export async function applyDirectoryEvent(db: Db, directory: ScimDirectoryRow, e
 
 type StoredRow = StoredDirectoryUser & { removed?: boolean };
 /** What to decide for a user given its stored copy: new data (null = the stored data), removed, groups. Null: skip. */
-type Next = (stored: (StoredRow & { groups: string[] }) | null) => { data: ReturnType<typeof scimUserRecord> | null; removed: boolean; groups: string[] } | null;
+type Next = (stored: (StoredRow & { groups: string[] }) | null, objectId: string) => { data: ReturnType<typeof scimUserRecord> | null; removed: boolean; groups: string[] } | null;
 
 function replaced(groups: readonly string[], name: string, next: string | null): string[] {
   const out = new Set(groups.filter((g) => g.toLowerCase() !== name.toLowerCase()));
@@ -80,17 +89,73 @@ function replaced(groups: readonly string[], name: string, next: string | null):
   return [...out].sort();
 }
 
-/** Records the group's name; returns the name it had before (null: new). */
-async function upsertGroup(db: Db, directory: ScimDirectoryRow, group: GroupData): Promise<string | null> {
-  const [before] = await db
+/** The group's name as we last recorded it (null: not recorded). */
+export async function recordedName(db: Db, directory: ScimDirectoryRow, groupId: string): Promise<string | null> {
+  const [row] = await db
     .select({ name: s.scimDirectoryGroups.name })
     .from(s.scimDirectoryGroups)
-    .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, group.id)));
+    .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), eq(s.scimDirectoryGroups.groupId, groupId)));
+  return row?.name ?? null;
+}
+
+/** Records the group's name. */
+async function upsertGroup(db: Db, directory: ScimDirectoryRow, group: GroupData): Promise<void> {
   await db
     .insert(s.scimDirectoryGroups)
     .values({ directoryId: directory.id, groupId: group.id, organizationId: directory.organizationId, name: group.name })
-    .onConflictDoUpdate({ target: [s.scimDirectoryGroups.directoryId, s.scimDirectoryGroups.groupId], set: { name: group.name, updatedAt: new Date() } });
-  return before?.name ?? null;
+    .onConflictDoUpdate({
+      target: [s.scimDirectoryGroups.directoryId, s.scimDirectoryGroups.groupId],
+      set: { name: group.name, updatedAt: new Date() },
+      setWhere: eq(s.scimDirectoryGroups.organizationId, directory.organizationId),
+    });
+}
+
+/**
+ * Brings our copy of one group in line with Jackson's after a full member list or a rename
+ * (PUT /Groups, PATCH `replace`): each user of this directory whose stored groups disagree with
+ * Jackson's members and name is re-decided, then the name is recorded. Users already right are
+ * not touched, so the IdP's retry after a failure re-decides exactly the users it left wrong,
+ * and a request with nothing left to fix changes nothing. A name another group of the
+ * directory also has is only ever added (the user may be in that one).
+ */
+export async function reconcileGroup(db: Db, directory: ScimDirectoryRow, group: GroupData, members: readonly string[], requestId: string): Promise<void> {
+  const recorded = await recordedName(db, directory, group.id);
+  const names = [...new Set([group.name, recorded ?? group.name].map((n) => n.toLowerCase()))];
+  const [candidates, others] = await Promise.all([
+    db
+      .select({ objectId: s.scimDirectoryUsers.objectId, groups: s.scimDirectoryUsers.groups })
+      .from(s.scimDirectoryUsers)
+      .where(
+        and(
+          eq(s.scimDirectoryUsers.organizationId, directory.organizationId),
+          eq(s.scimDirectoryUsers.directoryId, directory.id),
+          or(
+            sql`${s.scimDirectoryUsers.objectId} = any(${arrayLiteral([...members])}::text[])`,
+            sql`exists (select 1 from unnest(${s.scimDirectoryUsers.groups}) g where lower(g) = any(${arrayLiteral(names)}::text[]))`,
+          ),
+        ),
+      ),
+    db
+      .select({ name: sql<string>`lower(${s.scimDirectoryGroups.name})` })
+      .from(s.scimDirectoryGroups)
+      .where(and(eq(s.scimDirectoryGroups.organizationId, directory.organizationId), eq(s.scimDirectoryGroups.directoryId, directory.id), ne(s.scimDirectoryGroups.groupId, group.id), sql`lower(${s.scimDirectoryGroups.name}) = any(${arrayLiteral(names)}::text[])`)),
+  ]);
+  const member = new Set(members);
+  const shared = new Set(others.map((o) => o.name));
+  const wanted = (objectId: string, groups: readonly string[]) => {
+    let out = [...groups];
+    for (const name of [recorded, group.name]) if (name !== null && !shared.has(name.toLowerCase())) out = replaced(out, name, null);
+    return member.has(objectId) ? replaced(out, group.name, group.name) : [...out].sort();
+  };
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+  const wrong = candidates.filter((c) => !same(c.groups, wanted(c.objectId, c.groups))).map((c) => c.objectId);
+  await decideUsers(db, directory, requestId, wrong, (stored, objectId) => {
+    // Checked again under the user's lock: what another request changed meanwhile counts.
+    if (!stored) return null;
+    const groups = wanted(objectId, stored.groups);
+    return same(stored.groups, groups) ? null : { data: null, removed: stored.removed ?? false, groups };
+  });
+  await upsertGroup(db, directory, group);
 }
 
 async function usersWithGroup(db: Db, directory: ScimDirectoryRow, name: string): Promise<string[]> {
@@ -110,7 +175,7 @@ async function decideUsers(db: Db, directory: ScimDirectoryRow, requestId: strin
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`scim:${directory.id}`}), hashtext(${objectId}))`);
       const stored = (await loadStoredRows(tx, directory, [objectId])).get(objectId) ?? null;
-      const plan = next(stored);
+      const plan = next(stored, objectId);
       if (!plan) return;
       const mapped = plan.data ?? (stored ? { data: stored.data, domain: emailDomain(typeof stored.data.mail === 'string' ? stored.data.mail : null) } : null);
       if (!mapped) return;

@@ -6,7 +6,7 @@ import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getJackson } from '@/lib/sso/jackson';
 import { SCIM_PRODUCT, SCIM_TENANT, tokenMatches } from './directories';
-import { applyDirectoryEvent, type ScimDirectoryRow } from './events';
+import { applyDirectoryEvent, reconcileGroup, recordedName, type ScimDirectoryRow } from './events';
 import { parseBody, parseFilter, parsePaging, scimError, userMatches, type PatchOp, type Resource, type ScimResponse, type UserMatch } from './request';
 
 // One SCIM request, as the route handler (app/api/scim/v2.0/[directoryId]/[...path]) and the
@@ -73,6 +73,7 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
   if (resourceId !== undefined && !(await belongs(db, dsync, directory, resource, resourceId))) {
     // A DELETE whose first try Jackson stored but we did not apply: the retry finds the user gone from Jackson; finish it.
     if (resource === 'Users' && method === 'DELETE' && (await finishDelete(db, directory, resourceId))) return { status: 204, body: null };
+    if (resource === 'Groups' && method === 'DELETE' && (await finishGroupDelete(db, dsync, directory, resourceId))) return { status: 204, body: null };
     return scimError(404, `${resource.slice(0, -1)} not found.`);
   }
 
@@ -82,8 +83,11 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
   const call = (m: string, id: string | undefined, b: Record<string, unknown> | undefined) =>
     // One callback function for every request: Jackson keeps it on a shared object.
     dsync.requests.handle({ method: m, body: b, directoryId: directory.id, resourceType: resource.toLowerCase(), resourceId: id, apiSecret: secret, query }, onEvent);
+  const requestId = randomUUID();
   const result = await serialized(key, () =>
-    inRequest.run({ db, directory, requestId: randomUUID() }, async () => {
+    inRequest.run({ db, directory, requestId }, async () => {
+      // A full member list or a rename (PUT, PATCH replace) is reconciled with Jackson's group after it answers.
+      const reconcile = resource === 'Groups' && resourceId !== undefined && (method === 'PUT' || (method === 'PATCH' && (body!.Operations as PatchOp[]).some((op) => op.op === 'replace')));
       // Jackson applies member add/remove only: a full member list (PUT, or PATCH replace) becomes those.
       if (resource === 'Groups' && resourceId !== undefined && method === 'PATCH') body = { ...body, Operations: await expandMemberReplace(dsync, resourceId, body!.Operations as PatchOp[]) };
       const out = await call(method, resourceId, body);
@@ -92,10 +96,15 @@ export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimR
         await reapplyStored(db, dsync, directory, body!);
         return { status: 409, data: scimError(409, 'A user with this userName already exists in this directory.', 'uniqueness').body };
       }
+      if (resource === 'Groups' && method === 'POST' && out.status === 409) {
+        await reapplyStoredGroup(db, dsync, directory, String(body!.displayName), requestId);
+        return { status: 409, data: scimError(409, 'A group with this displayName already exists in this directory.', 'uniqueness').body };
+      }
       if (resource === 'Groups' && resourceId !== undefined && method === 'PUT' && Array.isArray(body?.members) && out.status === 200) {
         const ops = await memberOps(dsync, resourceId, (body.members as { value: string }[]).map((m) => m.value));
         if (ops.length) await call('PATCH', resourceId, { Operations: ops });
       }
+      if (reconcile && out.status === 200) await reconcileWithJackson(db, dsync, directory, resourceId!, requestId);
       // Jackson creates a group without the members its body lists (Okta sends them): add them as a PATCH would.
       const members = resource === 'Groups' && method === 'POST' && out.status === 201 ? (body?.members as { value: string }[] | undefined) : undefined;
       if (members?.length) {
@@ -164,6 +173,37 @@ async function finishDelete(db: Db, directory: ScimDirectoryRow, objectId: strin
     .where(and(eq(s.scimDirectoryUsers.organizationId, directory.organizationId), eq(s.scimDirectoryUsers.directoryId, directory.id), eq(s.scimDirectoryUsers.objectId, objectId)));
   if (!ours || ours.removed) return false;
   await applyDirectoryEvent(db, directory, { event: 'user.deleted', directory_id: directory.id, tenant: SCIM_TENANT, product: SCIM_PRODUCT, data: { id: objectId, raw: {} } } as unknown as DirectorySyncEvent);
+  return true;
+}
+
+/**
+ * Our copy of a group made to match Jackson's members and name (events.ts reconcileGroup): a full
+ * member list becomes add/remove against Jackson's members, which a retry finds already equal,
+ * so the users a failed first try left wrong are found here instead.
+ */
+async function reconcileWithJackson(db: Db, dsync: Dsync, directory: ScimDirectoryRow, groupId: string, requestId: string): Promise<void> {
+  const groups = dsync.groups.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT);
+  const [{ data: group }, { data: members }] = await Promise.all([groups.get(groupId), groups.getGroupMembers({ groupId })]);
+  if (!group) return;
+  await reconcileGroup(db, directory, { id: group.id, name: group.name }, (members ?? []).map((m) => m.user_id), requestId);
+}
+
+/**
+ * A group create Jackson refuses as a duplicate in this directory may be the IdP's retry of one
+ * Jackson stored but we did not finish (answered 500): Jackson's stored copy is applied — the
+ * group recorded (else its id would be 404 here) and its members reconciled — as for users.
+ */
+async function reapplyStoredGroup(db: Db, dsync: Dsync, directory: ScimDirectoryRow, displayName: string, requestId: string): Promise<void> {
+  const { data } = await dsync.groups.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).search(displayName, directory.id);
+  for (const group of data ?? []) await reconcileWithJackson(db, dsync, directory, group.id, requestId);
+}
+
+/** A DELETE of a group Jackson no longer has but we still record: its members re-decided and the record dropped now (true); else false (404). */
+async function finishGroupDelete(db: Db, dsync: Dsync, directory: ScimDirectoryRow, groupId: string): Promise<boolean> {
+  if ((await dsync.groups.setTenantAndProduct(SCIM_TENANT, SCIM_PRODUCT).get(groupId)).data) return false;
+  const name = await recordedName(db, directory, groupId);
+  if (name === null) return false;
+  await applyDirectoryEvent(db, directory, { event: 'group.deleted', directory_id: directory.id, tenant: SCIM_TENANT, product: SCIM_PRODUCT, data: { id: groupId, name, raw: {} } } as unknown as DirectorySyncEvent);
   return true;
 }
 
