@@ -174,7 +174,9 @@ async function readPeople(tx: Tx, scope: ApplyScope, records: DirectoryRecord[])
     .select({ person: s.people, externalId: s.personIdentities.externalId })
     .from(s.personIdentities)
     .innerJoin(s.people, eq(s.people.id, s.personIdentities.personId))
-    .where(and(eq(s.personIdentities.source, kind), eq(s.personIdentities.scope, ctx.tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`));
+    .where(and(eq(s.personIdentities.source, kind), eq(s.personIdentities.scope, ctx.tenantId), sql`${s.personIdentities.externalId} = any(${arrayLiteral(ids)}::text[])`))
+    .prepare('directory_people_linked')
+    .execute();
   const linked = new Map(linkedRows.map((r) => [r.externalId, withPhoneType(r.person)]));
   const byEmail = new Map<string, PersonRow>();
   const lookup: string[] = [];
@@ -185,7 +187,7 @@ async function readPeople(tx: Tx, scope: ApplyScope, records: DirectoryRecord[])
     if (own && own.email.toLowerCase() === email) byEmail.set(email, own);
     else lookup.push(email);
   }
-  const emailRows = lookup.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(lookup)}::text[])`) : [];
+  const emailRows = lookup.length ? await tx.select().from(s.people).where(sql`lower(${s.people.email}) = any(${arrayLiteral(lookup)}::text[])`).prepare('directory_people_by_email').execute() : [];
   for (const p of emailRows) byEmail.set(p.email.toLowerCase(), withPhoneType(p));
   // Which of those people another user of this directory, still in it, is linked to.
   const emailLinks = emailRows.length

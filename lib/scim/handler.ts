@@ -29,7 +29,7 @@ const RESOURCES: Record<string, Resource> = { users: 'Users', groups: 'Groups' }
 export async function handleScimRequest(db: Db, req: ScimRequest): Promise<ScimResponse> {
   const method = req.method.toUpperCase();
   if (!UUID.test(req.directoryId)) return scimError(404, 'No such directory.');
-  const [directory] = await db.select().from(s.scimDirectories).where(eq(s.scimDirectories.id, req.directoryId.toLowerCase()));
+  const [directory] = await db.select().from(s.scimDirectories).where(eq(s.scimDirectories.id, req.directoryId.toLowerCase())).prepare('scim_directory').execute();
   if (!directory) return scimError(404, 'No such directory.');
 
   const token = /^Bearer\s+(\S+)\s*$/i.exec(req.authorization ?? '')?.[1] ?? '';
