@@ -38,108 +38,112 @@ export function ScimDirectories({ directories, actions }: { directories: Directo
       {directories.length === 0 ? (
         <EmptyState title="No directory yet">Add one, then paste its SCIM base URL and token into your IdP’s provisioning settings.</EmptyState>
       ) : (
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="SCIM directories">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
-            <tr>
-              <th className="py-2 pr-4">Name</th>
-              <th className="py-2 pr-4">Provider</th>
-              <th className="py-2 pr-4">Users</th>
-              <th className="py-2 pr-4">Groups</th>
-              <th className="py-2 pr-4">Last request</th>
-              <th className="py-2 pr-4">Deactivation guard</th>
-              <th className="py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {directories.map((d) => (
-              <tr key={d.id}>
-                <td className="py-3 pr-4">
-                  <span className="font-medium text-ink">{d.name}</span>
-                  <span className="mt-0.5 block break-all font-mono text-xs text-ink-subtle">{d.endpoint}</span>
-                </td>
-                <td className="py-3 pr-4 text-ink-muted">{d.providerLabel}</td>
-                <td className="py-3 pr-4 text-ink-muted">{d.users}</td>
-                <td className="py-3 pr-4 text-ink-muted">{d.groups}</td>
-                <td className="py-3 pr-4 text-ink-muted">
-                  {when(d.lastRequestAt)}
-                </td>
-                <td className="py-3 pr-4 text-ink-muted" data-testid={`guard-${d.id}`}>
-                  <span className="block whitespace-nowrap">
-                    More than {d.guardPercent} %, at least {d.guardMinimum} people
-                  </span>
-                  {d.held > 0 ? (
-                    <span className="mt-1 block space-x-1">
-                      <span className="text-xs font-medium text-red-700">{d.held} deactivations held</span>
-                      {([true, false] as const).map((confirm) => (
-                        <Button
-                          key={String(confirm)}
-                          variant="secondary"
-                          className="px-2 py-0.5 text-xs"
-                          disabled={pending}
-                          aria-label={`${confirm ? 'Confirm' : 'Discard'} the held deactivations of ${d.name}`}
-                          onClick={() =>
-                            start(async () => {
-                              setError(null);
-                              const res = await actions.settle({ id: d.id, confirm });
-                              if (res.ok) setNotice(confirm ? 'Held deactivations applied.' : 'Held deactivations discarded.');
-                              else setError(res.error);
-                            })
-                          }
-                        >
-                          {confirm ? 'Confirm' : 'Discard'}
-                        </Button>
-                      ))}
-                    </span>
-                  ) : null}
-                </td>
-                <td className="space-x-1 whitespace-nowrap py-3 text-right">
-                  <Link href={`/provisioning-log?directory=${d.id}`} className="px-2 text-sm font-medium text-brand-600 hover:text-brand-700">
-                    Events
-                  </Link>
-                  <Button variant="ghost" className="py-1" disabled={pending} aria-label={`Edit the deactivation guard of ${d.name}`} onClick={() => setEditingGuard(d)}>
-                    Edit guard
-                  </Button>
-                  <Button
-                    variant="secondary"
-                    className="py-1"
-                    aria-label={`Rotate the token of ${d.name}`}
-                    disabled={pending}
-                    onClick={() =>
-                      start(async () => {
-                        setError(null);
-                        const res = await actions.rotate({ id: d.id });
-                        if (res.ok && res.data) setSecret({ ...res.data, why: `New token for ${d.name}. The old one stopped working just now.` });
-                        else if (!res.ok) setError(res.error);
-                      })
-                    }
-                  >
-                    Rotate token
-                  </Button>
-                  <ConfirmDelete
-                    asking={confirming === d.id}
-                    onAsk={() => setConfirming(d.id)}
-                    onCancel={() => setConfirming(null)}
-                    pending={pending}
-                    askLabel={`Delete directory ${d.name}`}
-                    askVariant="secondary"
-                    warning="The IdP can no longer push; people it created stay."
-                    onConfirm={() =>
-                      start(async () => {
-                        setError(null);
-                        const res = await actions.remove({ id: d.id });
-                        setConfirming(null);
-                        if (res.ok) {
-                          setSecret(null);
-                          setNotice('Directory deleted.');
-                        } else setError(res.error);
-                      })
-                    }
-                  />
-                </td>
+        <div className="overflow-x-auto">
+          <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="SCIM directories">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-ink-muted">
+              <tr>
+                <th className="py-2 pr-4">Name</th>
+                <th className="py-2 pr-4">Provider</th>
+                <th className="py-2 pr-4">Users</th>
+                <th className="py-2 pr-4">Groups</th>
+                <th className="py-2 pr-4">Last request</th>
+                <th className="py-2 pr-4">Deactivation guard</th>
+                <th className="py-2" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {directories.map((d) => (
+                <tr key={d.id}>
+                  <td className="py-3 pr-4">
+                    <span className="font-medium text-ink">{d.name}</span>
+                    <span className="mt-0.5 block break-all font-mono text-xs text-ink-subtle">{d.endpoint}</span>
+                  </td>
+                  <td className="py-3 pr-4 text-ink-muted">{d.providerLabel}</td>
+                  <td className="py-3 pr-4 text-ink-muted">{d.users}</td>
+                  <td className="py-3 pr-4 text-ink-muted">{d.groups}</td>
+                  <td className="py-3 pr-4 text-ink-muted">{when(d.lastRequestAt)}</td>
+                  <td className="w-44 py-3 pr-4 text-ink-muted">
+                    <span className="block">
+                      More than {d.guardPercent} %, at least {d.guardMinimum} {d.guardMinimum === 1 ? 'person' : 'people'}
+                    </span>
+                    <Button variant="ghost" className="-ml-2 px-2 py-0.5 text-xs" disabled={pending} aria-label={`Edit the deactivation guard of ${d.name}`} onClick={() => setEditingGuard(d)}>
+                      Edit guard
+                    </Button>
+                    {d.held > 0 ? (
+                      <span className="mt-1 flex flex-wrap items-center gap-1">
+                        <span className="text-xs font-medium text-red-700">
+                          {d.held} {d.held === 1 ? 'deactivation' : 'deactivations'} held
+                        </span>
+                        {([true, false] as const).map((confirm) => (
+                          <Button
+                            key={String(confirm)}
+                            variant="secondary"
+                            className="px-2 py-0.5 text-xs"
+                            disabled={pending}
+                            aria-label={`${confirm ? 'Confirm' : 'Discard'} the held deactivations of ${d.name}`}
+                            onClick={() =>
+                              start(async () => {
+                                setError(null);
+                                const res = await actions.settle({ id: d.id, confirm });
+                                if (res.ok) setNotice(confirm ? 'Held deactivations applied.' : 'Held deactivations discarded.');
+                                else setError(res.error);
+                              })
+                            }
+                          >
+                            {confirm ? 'Confirm' : 'Discard'}
+                          </Button>
+                        ))}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="py-3">
+                    <div className="flex w-48 flex-wrap items-center justify-end gap-1">
+                      <Link href={`/provisioning-log?directory=${d.id}`} className="px-2 text-sm font-medium text-brand-600 hover:text-brand-700">
+                        Events
+                      </Link>
+                      <Button
+                        variant="secondary"
+                        className="py-1"
+                        aria-label={`Rotate the token of ${d.name}`}
+                        disabled={pending}
+                        onClick={() =>
+                          start(async () => {
+                            setError(null);
+                            const res = await actions.rotate({ id: d.id });
+                            if (res.ok && res.data) setSecret({ ...res.data, why: `New token for ${d.name}. The old one stopped working just now.` });
+                            else if (!res.ok) setError(res.error);
+                          })
+                        }
+                      >
+                        Rotate token
+                      </Button>
+                      <ConfirmDelete
+                        asking={confirming === d.id}
+                        onAsk={() => setConfirming(d.id)}
+                        onCancel={() => setConfirming(null)}
+                        pending={pending}
+                        askLabel={`Delete directory ${d.name}`}
+                        askVariant="secondary"
+                        warning="The IdP can no longer push; people it created stay."
+                        onConfirm={() =>
+                          start(async () => {
+                            setError(null);
+                            const res = await actions.remove({ id: d.id });
+                            setConfirming(null);
+                            if (res.ok) {
+                              setSecret(null);
+                              setNotice('Directory deleted.');
+                            } else setError(res.error);
+                          })
+                        }
+                      />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {editingGuard ? (
         <GuardDialog
