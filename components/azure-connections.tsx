@@ -4,6 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
+import { GuardFields } from '@/components/guard-fields';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
 import { ConfirmDelete } from '@/components/ui/confirm-delete';
@@ -245,8 +246,10 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
           </div>
           {input('intervalSeconds', 'Sync interval (seconds)', { type: 'number', min: 10 })}
           {input('maxFailures', 'Failures before reconnecting', { type: 'number', min: 1 })}
-          {input('guardPercent', 'Pause when a run would deactivate more than (%)', { type: 'number', min: 1, max: 100 })}
-          {input('guardMinimum', '…and at least (people)', { type: 'number', min: 1 })}
+          <p id="az-guard-hint" className="text-xs text-ink-muted sm:col-span-2">
+            Mass-deactivation guard: when one sync run would deactivate more than this share of the tenant’s active people, and at least this many, the run pauses until an admin confirms or discards it under Sync runs.
+          </p>
+          <GuardFields idPrefix="az" when="Pause when a run" percent={form.register('guardPercent')} minimum={form.register('guardMinimum')} errors={{ guardPercent: err.guardPercent?.message, guardMinimum: err.guardMinimum?.message }} />
         </fieldset>
         {formError ? (
           <p role="alert" className="text-sm text-red-700">

@@ -49,6 +49,25 @@ export async function ssoLogin(page: Page, kind: 'sso' | 'kaseyaone', loginEmail
   await signInAtSamlIdp(page, user);
 }
 
+/** The IdP's side: SCIM over HTTP to the app, with the bearer token. */
+export function scimScript(base: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/** The Employees list searched for this address, and its row. */
+export async function employeeRow(page: Page, email: string) {
+  await page.goto(`/hr/employees?q=${encodeURIComponent(email)}`);
+  return page.getByRole('row', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) });
+}
+
 /**
  * The operator's sso CLI against the e2e app's database, as global setup runs it. Not
  * blocking: the CLI fetches discovery documents from IdPs served by this very process.

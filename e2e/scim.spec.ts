@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { DEMO, e2eState, signIn, ssoLogin, uniqueEmail } from './helpers';
+import { DEMO, e2eState, employeeRow, scimScript, signIn, ssoLogin, uniqueEmail } from './helpers';
 
 // Directory Sync over SCIM through the running server: an admin adds a directory, a script
 // pushes users and groups with the token the page showed once, the people appear in
@@ -15,24 +15,6 @@ test.beforeAll(() => {
 test.afterAll(async () => {
   await sql.end();
 });
-
-/** The IdP's side: SCIM over HTTP to the app, with the bearer token. */
-function scimScript(base: string, token: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
-
-async function employeeRow(page: Page, email: string) {
-  await page.goto(`/hr/employees?q=${encodeURIComponent(email)}`);
-  return page.getByRole('row', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) });
-}
 
 test('an admin adds a directory; pushed users and groups become Employees with the rule’s role; PATCH active:false deactivates and the next SSO login is refused', async ({ page, browser }) => {
   await signIn(page, DEMO.acmeAdmin);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardSchema } from '@/lib/settings/schemas';
 
 // Form schemas for Azure AD Sync, shared by the server actions and the react-hook-form resolvers.
 
@@ -19,8 +20,7 @@ export const azureConnectionSchema = z.object({
   applicationKey: z.preprocess(blankToNull, z.string().trim().min(8, 'Paste the client secret’s value (it is longer than this).').max(1024).nullable()),
   emailSource: z.enum(['mail', 'user_principal_name', 'other_mails'], { error: 'Choose where the email comes from.' }),
   intervalSeconds: z.coerce.number({ error: 'Enter a number of seconds.' }).int('Enter whole seconds.').min(10, 'Sync at most every 10 seconds.').max(86_400, 'Sync at least once a day.'),
-  guardPercent: z.coerce.number({ error: 'Enter a percentage.' }).int('Enter a whole percentage.').min(1, 'Between 1 and 100.').max(100, 'Between 1 and 100.'),
-  guardMinimum: z.coerce.number({ error: 'Enter a number of people.' }).int('Enter a whole number.').min(1, 'At least 1.').max(100_000),
+  ...guardSchema.shape,
   maxFailures: z.coerce.number({ error: 'Enter a number.' }).int('Enter a whole number.').min(1, 'At least 1.').max(100, 'At most 100.'),
 });
 export type AzureConnectionInput = z.input<typeof azureConnectionSchema>;

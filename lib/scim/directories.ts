@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import * as s from '@/lib/db/schema';
 import { getEnv } from '@/lib/env';
+import type { GuardValues } from '@/lib/settings/schemas';
 import { getJackson, SSO_PATHS } from '@/lib/sso/jackson';
 import { SCIM_PROVIDERS, type DirectoryInput, type DirectorySecret, type DirectorySummary, type ScimProvider } from './schemas';
 
@@ -73,6 +74,8 @@ export async function listDirectories(db: Db, organizationId: string): Promise<D
     lastRequestAt: d.lastRequestAt,
     users,
     groups,
+    guardPercent: d.guardPercent,
+    guardMinimum: d.guardMinimum,
     held: d.heldDeactivations.length,
     createdAt: d.createdAt,
   }));
@@ -87,6 +90,30 @@ export async function rotateToken(db: Db, organizationId: string, id: string): P
     .where(and(eq(s.scimDirectories.organizationId, organizationId), eq(s.scimDirectories.id, id)))
     .returning({ id: s.scimDirectories.id, provider: s.scimDirectories.provider });
   return row ? { id: row.id, endpoint: scimEndpoint(row.id, row.provider), token } : null;
+}
+
+/**
+ * The directory's mass-deactivation guard, audited before → after (nothing when unchanged).
+ * Deactivations already held stay held. False: no such directory in this organization.
+ */
+export async function saveGuard(db: Db, organizationId: string, actorPersonId: string, id: string, values: GuardValues): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const where = and(eq(s.scimDirectories.organizationId, organizationId), eq(s.scimDirectories.id, id));
+    const [before] = await tx.select({ guardPercent: s.scimDirectories.guardPercent, guardMinimum: s.scimDirectories.guardMinimum }).from(s.scimDirectories).where(where).for('update');
+    if (!before) return false;
+    const after = { guardPercent: values.guardPercent, guardMinimum: values.guardMinimum };
+    if (before.guardPercent === after.guardPercent && before.guardMinimum === after.guardMinimum) return true;
+    await tx.update(s.scimDirectories).set(after).where(where);
+    await tx.insert(s.provisioningEvents).values({
+      organizationId,
+      type: 'settings_changed',
+      source: 'admin',
+      actorPersonId,
+      diff: { 'scim_directory.guard': { before, after } },
+      detail: { what: 'scim_directory.guard', directoryId: id },
+    });
+    return true;
+  });
 }
 
 /**

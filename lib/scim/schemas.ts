@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardSchema } from '@/lib/settings/schemas';
 
 /** Provider types as Jackson knows them (its DirectorySyncProviders, without Google, which is not SCIM). */
 export const SCIM_PROVIDERS = {
@@ -19,6 +20,10 @@ export type DirectoryInput = z.infer<typeof directorySchema>;
 
 export const directoryIdSchema = z.object({ id: z.uuid() });
 
+/** A directory's mass-deactivation guard: the same fields (and messages) as an Azure AD connection's. */
+export const directoryGuardSchema = directoryIdSchema.extend(guardSchema.shape);
+export type DirectoryGuardInput = z.input<typeof directoryGuardSchema>;
+
 /** What the console lists per directory (no secret). */
 export type DirectorySummary = {
   id: string;
@@ -30,6 +35,10 @@ export type DirectorySummary = {
   lastRequestAt: Date | null;
   users: number;
   groups: number;
+  /** Mass-deactivation guard: more than this share of the active people within 10 minutes… */
+  guardPercent: number;
+  /** …and at least this many. */
+  guardMinimum: number;
   /** Deactivations the mass-deactivation guard holds for an admin. */
   held: number;
   createdAt: Date;

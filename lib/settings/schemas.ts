@@ -20,6 +20,19 @@ export const aOrAn = (label: string) => `${/^[AEIOU]/i.test(label) ? 'an' : 'a'}
 export const DEFAULT_FIELDS = [...EMPLOYEE_DEFAULT_FIELDS, ['clientAccountId', 'Account']] as const;
 export type DefaultField = (typeof DEFAULT_FIELDS)[number][0];
 
+/** Blank number fields count as missing (not 0), so an empty box says what to enter. */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/**
+ * The mass-deactivation guard's thresholds, the same for an Azure AD connection and a SCIM
+ * directory: hold deactivations above this share of the active people, and at least this many.
+ */
+export const guardSchema = z.object({
+  guardPercent: z.preprocess(blankToUndefined, z.coerce.number({ error: 'Enter a percentage.' }).int('Enter a whole percentage.').min(1, 'Between 1 and 100.').max(100, 'Between 1 and 100.')),
+  guardMinimum: z.preprocess(blankToUndefined, z.coerce.number({ error: 'Enter a number of people.' }).int('Enter a whole number.').min(1, 'At least 1.').max(100_000, 'At most 100,000.')),
+});
+export type GuardValues = z.output<typeof guardSchema>;
+
 const optionalId = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.uuid().nullable());
 
 export const kaseyaOneSettingsSchema = z

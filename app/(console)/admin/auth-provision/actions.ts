@@ -16,9 +16,9 @@ import { deleteAttributeMapping, saveAttributeMapping } from '@/lib/settings/att
 import { saveRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
 import { identityScope } from '@/lib/sso/login';
 import { previewLogin } from '@/lib/users/provision';
-import { createDirectory, deleteDirectory, rotateToken } from '@/lib/scim/directories';
+import { createDirectory, deleteDirectory, rotateToken, saveGuard } from '@/lib/scim/directories';
 import { settleHeldDeactivations } from '@/lib/scim/events';
-import { directoryIdSchema, directorySchema, type DirectorySecret } from '@/lib/scim/schemas';
+import { directoryGuardSchema, directoryIdSchema, directorySchema, type DirectorySecret } from '@/lib/scim/schemas';
 import { createOidcConnection, createSamlConnection, deleteConnection, oidcConnectionSchema, samlConnectionSchema, type ConnectionResult } from '@/lib/sso/connections';
 
 const PAGE = '/admin/auth-provision';
@@ -121,6 +121,13 @@ export const deleteDirectoryAction = adminAction(directoryIdSchema, async ({ id 
   const db = getDb();
   if (!(await deleteDirectory(db, viewer.organizationId, id))) return { ok: false, error: 'That directory no longer exists.' };
   await recordSettingsChange(db, { organizationId: viewer.organizationId, actorPersonId: viewer.personId, what: 'scim_directory', before: { id }, after: null });
+  revalidatePath(PAGE);
+  return { ok: true };
+});
+
+/** The mass-deactivation guard's thresholds of one directory (audited by the service). */
+export const saveDirectoryGuardAction = adminAction(directoryGuardSchema, async ({ id, ...values }, viewer) => {
+  if (!(await saveGuard(getDb(), viewer.organizationId, viewer.personId, id, values))) return { ok: false, error: 'That directory no longer exists.' };
   revalidatePath(PAGE);
   return { ok: true };
 });

@@ -16,7 +16,7 @@ import { ScimDirectories } from '@/components/scim-directories';
 import { listDirectories } from '@/lib/scim/directories';
 import { getRequireAdminTwoFactor } from '@/lib/settings/sign-in-security';
 import { RequireTwoFactor } from '@/components/require-two-factor';
-import { addDirectoryAction, addOidcConnection, addSamlConnection, deleteAttributeMappingAction, deleteDirectoryAction, deleteRuleAction, previewLoginAction, removeSsoConnection, rotateDirectoryTokenAction, saveAttributeMappingAction, saveMethodAction, saveRequireAdminTwoFactorAction, saveRuleAction, settleHeldAction } from './actions';
+import { addDirectoryAction, addOidcConnection, addSamlConnection, deleteAttributeMappingAction, deleteDirectoryAction, deleteRuleAction, previewLoginAction, removeSsoConnection, rotateDirectoryTokenAction, saveAttributeMappingAction, saveMethodAction, saveDirectoryGuardAction, saveRequireAdminTwoFactorAction, saveRuleAction, settleHeldAction } from './actions';
 
 export const metadata: Metadata = { title: 'Auth & Provision' };
 
@@ -71,7 +71,7 @@ export default async function AuthProvisionPage() {
           <p className="mb-5 mt-1 text-sm text-ink-muted">
             Let your IdP (Entra ID, Okta, OneLogin, JumpCloud) push people and groups over SCIM 2.0. They are created, updated and deactivated in seconds by the same Mapping Rules (domain and group names), attribute mapping and Employee Defaults as SSO logins; a user set inactive or deleted at the IdP is deactivated here, never deleted.
           </p>
-          <ScimDirectories directories={await listDirectories(db, viewer.organizationId)} actions={{ add: addDirectoryAction, rotate: rotateDirectoryTokenAction, remove: deleteDirectoryAction, settle: settleHeldAction }} />
+          <ScimDirectories directories={await listDirectories(db, viewer.organizationId)} actions={{ add: addDirectoryAction, rotate: rotateDirectoryTokenAction, remove: deleteDirectoryAction, settle: settleHeldAction, saveGuard: saveDirectoryGuardAction }} />
         </Card>
         <Card className="p-6">
           <h2 className="text-base font-semibold text-ink">Login preview</h2>
