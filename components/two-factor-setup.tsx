@@ -15,16 +15,20 @@ type Actions = {
   start: (input: unknown) => Promise<ActionResult<Enrollment>>;
   confirm: (input: unknown) => Promise<ActionResult<string[]>>;
   disable: (input: unknown) => Promise<ActionResult>;
+  regenerate: (input: unknown) => Promise<ActionResult<string[]>>;
 };
+
+/** At or below this many unused recovery codes the page says to make new ones. */
+const LOW_RECOVERY_CODES = 3;
 
 export function TwoFactorSetup({ status, pending, actions }: { status: Status; pending: Enrollment | null; actions: Actions }) {
   const [enrollment, setEnrollment] = useState<Enrollment | null>(pending);
-  const [codes, setCodes] = useState<string[] | null>(null);
+  const [codes, setCodes] = useState<{ list: string[]; replaced: boolean } | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
 
-  if (codes) return <RecoveryCodes codes={codes} />;
-  if (status.enabled) return <TurnOff status={status} disable={actions.disable} />;
-  if (enrollment) return <Confirm enrollment={enrollment} confirm={actions.confirm} onDone={setCodes} restart={() => setEnrollment(null)} />;
+  if (codes) return <RecoveryCodes codes={codes.list} replaced={codes.replaced} />;
+  if (status.enabled) return <Enabled status={status} actions={actions} onNewCodes={(list) => setCodes({ list, replaced: true })} />;
+  if (enrollment) return <Confirm enrollment={enrollment} confirm={actions.confirm} onDone={(list) => setCodes({ list, replaced: false })} restart={() => setEnrollment(null)} />;
   return <Start start={actions.start} onStarted={setEnrollment} onError={setStartError} error={startError} />;
 }
 
@@ -108,10 +112,10 @@ function Confirm({ enrollment, confirm, onDone, restart }: { enrollment: Enrollm
   );
 }
 
-function RecoveryCodes({ codes }: { codes: string[] }) {
+function RecoveryCodes({ codes, replaced }: { codes: string[]; replaced: boolean }) {
   return (
     <section aria-labelledby="tf-codes" className="space-y-4">
-      <Notice message="Two-factor authentication is on." />
+      <Notice message={replaced ? 'New recovery codes made. Your earlier codes no longer work.' : 'Two-factor authentication is on.'} />
       <h2 id="tf-codes" className="text-base font-semibold text-ink">
         Your recovery codes
       </h2>
@@ -130,44 +134,85 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function TurnOff({ status, disable }: { status: Status; disable: Actions['disable'] }) {
+function Enabled({ status, actions, onNewCodes }: { status: Status; actions: Actions; onNewCodes: (codes: string[]) => void }) {
+  const router = useRouter();
+  const low = status.recoveryCodesLeft <= LOW_RECOVERY_CODES;
+  return (
+    <div className="space-y-8">
+      <div className="space-y-3">
+        <p className="text-sm text-ink" data-testid="two-factor-status">
+          Two-factor authentication is on{status.enabledAt ? ` since ${new Date(status.enabledAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}` : ''}. {status.recoveryCodesLeft} of 10 recovery codes left.
+        </p>
+        {low ? (
+          <p role="alert" data-testid="recovery-codes-low" className="max-w-2xl rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+            {status.recoveryCodesLeft === 0 ? 'You have no recovery codes left.' : `Only ${status.recoveryCodesLeft} recovery ${status.recoveryCodesLeft === 1 ? 'code is' : 'codes are'} left.`} If you lose your phone without one, an administrator has to
+            reset your sign-in. Make new codes below.
+          </p>
+        ) : null}
+      </div>
+      <PasswordAndCode
+        title="New recovery codes"
+        description="Makes 10 new codes and shows them once; every earlier code stops working. Confirm with your password and a current code."
+        submit={actions.regenerate}
+        submitLabel={['Make new recovery codes', 'Making…']}
+        onDone={(codes) => {
+          onNewCodes(codes as string[]);
+          router.refresh();
+        }}
+      />
+      <PasswordAndCode
+        title="Turn off two-factor authentication"
+        description="Confirm with your password and a current code (or a recovery code)."
+        submit={actions.disable}
+        submitLabel={['Turn off two-factor', 'Turning off…']}
+        onDone={() => router.refresh()}
+      />
+    </div>
+  );
+}
+
+/** A form that asks for the password and a code, for one of the changes that need both. */
+function PasswordAndCode({
+  title,
+  description,
+  submit,
+  submitLabel,
+  onDone,
+}: {
+  title: string;
+  description: string;
+  submit: (input: unknown) => Promise<ActionResult<unknown>>;
+  submitLabel: [idle: string, busy: string];
+  onDone: (data: unknown) => void;
+}) {
   const [pending, run] = useTransition();
   const [values, setValues] = useState({ password: '', code: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const router = useRouter();
   return (
-    <div className="space-y-6">
-      <p className="text-sm text-ink" data-testid="two-factor-status">
-        Two-factor authentication is on{status.enabledAt ? ` since ${new Date(status.enabledAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}` : ''}. {status.recoveryCodesLeft} of 10 recovery codes left.
-      </p>
-      <ClientForm
-        className="max-w-sm space-y-4"
-        aria-label="Turn off two-factor authentication"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setErrors({});
-          setError(null);
-          run(async () => {
-            const res = await disable(values);
-            if (res.ok) {
-              router.refresh();
-              return;
-            }
-            setErrors(res.fieldErrors ?? {});
-            setError(res.error);
-          });
-        }}
-      >
-        <h2 className="text-base font-semibold text-ink">Turn off two-factor authentication</h2>
-        <p className="text-sm text-ink-muted">Confirm with your password and a current code (or a recovery code).</p>
-        <ErrorNotice message={error} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={values.password} onChange={(e) => setValues({ ...values, password: e.target.value })} error={errors.password} />
-        <Field label="Authentication code" name="code" autoComplete="one-time-code" value={values.code} onChange={(e) => setValues({ ...values, code: e.target.value })} error={errors.code} />
-        <Button type="submit" variant="secondary" disabled={pending}>
-          {pending ? 'Turning off…' : 'Turn off two-factor'}
-        </Button>
-      </ClientForm>
-    </div>
+    <ClientForm
+      className="max-w-sm space-y-4"
+      aria-label={title}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setErrors({});
+        setError(null);
+        run(async () => {
+          const res = await submit(values);
+          if (res.ok) return onDone(res.data);
+          setErrors(res.fieldErrors ?? {});
+          setError(res.error);
+        });
+      }}
+    >
+      <h2 className="text-base font-semibold text-ink">{title}</h2>
+      <p className="text-sm text-ink-muted">{description}</p>
+      <ErrorNotice message={error} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" value={values.password} onChange={(e) => setValues({ ...values, password: e.target.value })} error={errors.password} />
+      <Field label="Authentication code" name="code" autoComplete="one-time-code" value={values.code} onChange={(e) => setValues({ ...values, code: e.target.value })} error={errors.code} />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? submitLabel[1] : submitLabel[0]}
+      </Button>
+    </ClientForm>
   );
 }

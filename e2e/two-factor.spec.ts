@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { enrollTwoFactor, ownOrganizationWithAdmin, signIn, totpCode, watchCsp } from './helpers';
+import { e2eState, enrollTwoFactor, ownOrganizationWithAdmin, signIn, totpCode, watchCsp } from './helpers';
 
 // Two-factor (TOTP) for local accounts, seed 002's prerequisite for KaseyaOne login. Each
 // test signs in as the admin of an organization it creates, so no other spec's sign-in
@@ -17,7 +17,7 @@ async function signOut(page: Page) {
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 }
 
-test('enroll from the page, then sign in with a code and with a recovery code; wrong and reused codes are refused; the KaseyaOne switch waits for two-factor', async ({ page }) => {
+test('enroll from the page, then sign in with a code and with a recovery code; wrong and reused codes are refused; the KaseyaOne switch waits for two-factor; running low, new recovery codes replace the old', async ({ page }) => {
   // Five sign-ins and a dozen pages: on a loaded 2-core machine this took over a minute.
   test.setTimeout(180_000);
   const admin = await ownOrganizationWithAdmin('tfa');
@@ -109,12 +109,39 @@ test('enroll from the page, then sign in with a code and with a recovery code; w
   // Turning it off takes the password and a code (here a recovery code).
   await page.goto('/account/two-factor');
   await expect(page.getByTestId('two-factor-status')).toContainText('8 of 10 recovery codes left');
+  await expect(page.getByTestId('recovery-codes-low')).toHaveCount(0);
+  // Down to three codes (the others spent in the database, as sign-ins would): the page says to make new ones.
+  await keepOnlyRecoveryCodes(admin.email, recoveryCodes.slice(2, 5));
+  await page.reload();
+  await expect(page.getByTestId('two-factor-status')).toContainText('3 of 10 recovery codes left');
+  await expect(page.getByTestId('recovery-codes-low')).toContainText('Only 3 recovery codes are left.');
+
+  // New recovery codes take the password and a code (here recovery code 3); they are shown once and the earlier ones stop working.
+  const renew = page.getByRole('form', { name: 'New recovery codes' });
+  await renew.getByLabel('Password').fill(admin.password);
+  await renew.getByLabel('Authentication code').fill('00000-00000');
+  await renew.getByRole('button', { name: 'Make new recovery codes' }).click();
+  await expect(renew.getByText(/^That code is not right\./)).toBeVisible();
+  await renew.getByLabel('Authentication code').fill(recoveryCodes[2]!);
+  await renew.getByRole('button', { name: 'Make new recovery codes' }).click();
+  await expect(page.getByText('New recovery codes made. Your earlier codes no longer work.')).toBeVisible();
+  const fresh = (await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()).map((c) => c.trim());
+  expect(fresh).toHaveLength(10);
+  expect(fresh.filter((c) => recoveryCodes.includes(c))).toEqual([]);
+  await page.goto('/account/two-factor');
+  await expect(page.getByTestId('two-factor-status')).toContainText('10 of 10 recovery codes left');
+
   const off = page.getByRole('form', { name: 'Turn off two-factor authentication' });
   await off.getByLabel('Password').fill('not-the-password');
-  await off.getByLabel('Authentication code').fill(recoveryCodes[2]!);
+  await off.getByLabel('Authentication code').fill(fresh[0]!);
   await off.getByRole('button', { name: 'Turn off two-factor' }).click();
   await expect(off.getByText('That password is not right.')).toBeVisible();
+  // An earlier code no longer works; a new one does.
   await off.getByLabel('Password').fill(admin.password);
+  await off.getByLabel('Authentication code').fill(recoveryCodes[3]!);
+  await off.getByRole('button', { name: 'Turn off two-factor' }).click();
+  await expect(off.getByText(/^That code is not right\./)).toBeVisible();
+  await off.getByLabel('Authentication code').fill(fresh[0]!);
   await off.getByRole('button', { name: 'Turn off two-factor' }).click();
   await expect(page.getByRole('button', { name: 'Set up two-factor authentication' })).toBeVisible();
   await signOut(page);
@@ -152,3 +179,20 @@ test('"Require two-factor for administrators" sends an admin without it to the s
   await page.goto('/provisioning-log');
   await expect(page.getByText('Require two-factor for administrators').first()).toBeVisible();
 });
+
+/** Marks every unused recovery code of the account spent except `keep` (a fixture for "running low"). */
+async function keepOnlyRecoveryCodes(email: string, keep: string[]) {
+  const [{ default: postgres }, { default: bcrypt }] = await Promise.all([import('postgres'), import('bcryptjs')]);
+  const sql = postgres(e2eState().databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ id: string; code_hash: string }[]>`
+      select r.id, r.code_hash from recovery_codes r join people p on p.id = r.person_id where lower(p.email) = lower(${email}) and r.used_at is null`;
+    const normalized = keep.map((c) => c.replace(/[\s-]/g, '').toLowerCase());
+    for (const r of rows) {
+      const kept = (await Promise.all(normalized.map((c) => bcrypt.compare(c, r.code_hash)))).some(Boolean);
+      if (!kept) await sql`update recovery_codes set used_at = now() where id = ${r.id}`;
+    }
+  } finally {
+    await sql.end();
+  }
+}

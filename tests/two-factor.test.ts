@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { personAccess } from '@/lib/auth/access';
 import { issuePendingLogin, readPendingLogin } from '@/lib/auth/pending-login';
 import { codeStep, passwordStep } from '@/lib/auth/sign-in';
-import { confirmEnrollment, disableTwoFactor, getTwoFactorStatus, pendingEnrollment, startEnrollment, verifySecondFactor } from '@/lib/auth/two-factor';
+import { confirmEnrollment, disableTwoFactor, getTwoFactorStatus, pendingEnrollment, regenerateRecoveryCodes, startEnrollment, verifySecondFactor } from '@/lib/auth/two-factor';
 import * as s from '@/lib/db/schema';
 import { seedDemo } from '@/lib/db/seed';
 import { getKaseyaOneSettings, KASEYAONE_NEEDS_TWO_FACTOR, saveKaseyaOneSettings } from '@/lib/settings/kaseyaone';
@@ -231,6 +231,46 @@ describe('turning two-factor off', () => {
     expect(await events(p.organizationId, p.id)).toContainEqual(expect.objectContaining({ type: 'person_updated', actorPersonId: p.id, diff: { twoFactor: { before: true, after: false } }, detail: { what: 'two_factor_disabled' } }));
     // Off: the password alone signs in again.
     expect(await passwordStep(db, { email: p.email, password: p.password }, null)).toMatchObject({ ok: true });
+  });
+});
+
+describe('new recovery codes', () => {
+  it('need the password and a code; then ten new codes work and every earlier one, used or not, stops working; audited', async () => {
+    const p = await localPerson(db, 'acme');
+    const t0 = new Date('2026-12-04T10:00:00Z');
+    const { secret, recoveryCodes: old } = await enrollTwoFactor(db, p.organizationId, p.id, t0);
+    const t1 = new Date(t0.getTime() + STEP);
+    expect(await verifySecondFactor(db, p.organizationId, p.id, old[0]!, t1)).toMatchObject({ ok: true, method: 'recovery', recoveryCodesLeft: 9 });
+    const codesBefore = await db.select().from(s.recoveryCodes).where(eq(s.recoveryCodes.personId, p.id));
+
+    // Wrong password, wrong code: field errors, and the codes stay as they were.
+    expect(await regenerateRecoveryCodes(db, p.organizationId, p.id, { password: 'wrong', code: await codeAt(secret, t1) }, null, t1)).toMatchObject({ ok: false, fieldErrors: { password: 'That password is not right.' } });
+    expect(await regenerateRecoveryCodes(db, p.organizationId, p.id, { password: p.password, code: '000000' }, null, t1)).toMatchObject({ ok: false, fieldErrors: { code: expect.stringContaining('That code is not right') } });
+    expect(await db.select().from(s.recoveryCodes).where(eq(s.recoveryCodes.personId, p.id))).toEqual(codesBefore);
+
+    const made = await regenerateRecoveryCodes(db, p.organizationId, p.id, { password: p.password, code: await codeAt(secret, t1) }, null, t1);
+    if (!made.ok) throw new Error(made.error);
+    const fresh = made.data.recoveryCodes;
+    expect(fresh).toHaveLength(10);
+    expect(new Set([...fresh, ...old]).size).toBe(20);
+    expect(await getTwoFactorStatus(db, p.organizationId, p.id)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    // Only hashes are kept.
+    const stored = await db.select().from(s.recoveryCodes).where(eq(s.recoveryCodes.personId, p.id));
+    expect(stored.some((r) => fresh.includes(r.codeHash))).toBe(false);
+    for (const code of [old[1]!, old[0]!]) expect(await verifySecondFactor(db, p.organizationId, p.id, code, t1)).toEqual({ ok: false });
+    expect(await verifySecondFactor(db, p.organizationId, p.id, fresh[3]!, t1)).toMatchObject({ ok: true, method: 'recovery', recoveryCodesLeft: 9 });
+    expect(await events(p.organizationId, p.id)).toContainEqual(expect.objectContaining({ type: 'person_updated', actorPersonId: p.id, detail: expect.objectContaining({ what: 'recovery_codes_regenerated', recoveryCodesLeft: 10 }) }));
+    // The authenticator app keeps working.
+    expect(await verifySecondFactor(db, p.organizationId, p.id, await codeAt(secret, new Date(t1.getTime() + STEP)), new Date(t1.getTime() + STEP))).toMatchObject({ ok: true, method: 'totp' });
+  });
+
+  it('are refused when two-factor is off, and for another organization’s person', async () => {
+    const p = await localPerson(db, 'acme');
+    expect(await regenerateRecoveryCodes(db, p.organizationId, p.id, { password: p.password, code: '123456' }, null)).toEqual({ ok: false, error: 'Two-factor authentication is off: there are no recovery codes to replace.' });
+    const { secret } = await enrollTwoFactor(db, p.organizationId, p.id);
+    const [globex] = await db.select().from(s.organizations).where(eq(s.organizations.slug, 'globex'));
+    expect(await regenerateRecoveryCodes(db, globex!.id, p.id, { password: p.password, code: await codeAt(secret, new Date()) }, null)).toEqual({ ok: false, error: 'Your account was not found.' });
+    expect(await getTwoFactorStatus(db, p.organizationId, p.id)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
   });
 });
 

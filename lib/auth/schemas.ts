@@ -17,6 +17,7 @@ export const twoFactorCodeSchema = z.object({
 export const codeFieldSchema = twoFactorCodeSchema.pick({ code: true });
 
 /** Turning two-factor off: the password again and a current code (or a recovery code). */
+/** Password and a code: turning two-factor off, and replacing the recovery codes. */
 export const disableTwoFactorSchema = z.object({
   password: z.string().min(1, 'Enter your password.').max(200, 'That password is too long.'),
   code: z.string().trim().min(1, 'Enter a code from your authenticator app, or a recovery code.').max(64, 'That code is too long.'),

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import type { Db } from '@/lib/db/client';
@@ -145,24 +145,17 @@ export async function verifySecondFactor(db: Db, organizationId: string, personI
 }
 
 /**
- * Turns two-factor off: only with the account's password and a current code (or a
- * recovery code), both throttled like a sign-in. Audited on the person.
+ * The account's password and a current code (or a recovery code, then spent), both throttled
+ * like a sign-in: what turning two-factor off and replacing the recovery codes ask for.
  */
-export async function disableTwoFactor(
-  db: Db,
-  organizationId: string,
-  personId: string,
-  input: { password: string; code: string },
-  ip: string | null,
-  now = new Date(),
-): Promise<TwoFactorResult> {
+async function confirmWithPasswordAndCode(db: Db, organizationId: string, personId: string, input: { password: string; code: string }, ip: string | null, now: Date, whenOff: string): Promise<TwoFactorResult> {
   const [person] = await db
     .select({ email: people.email, passwordHash: people.passwordHash })
     .from(people)
     .where(and(eq(people.organizationId, organizationId), eq(people.id, personId)));
   if (!person) return { ok: false, error: 'Your account was not found.' };
   const status = await getTwoFactorStatus(db, organizationId, personId);
-  if (!status.enabled) return { ok: false, error: 'Two-factor authentication is already off.' };
+  if (!status.enabled) return { ok: false, error: whenOff };
   const attempt: Attempt = { account: person.email, ip };
   for (const kind of ['password', 'totp'] as const) {
     const verdict = await checkThrottle(db, kind, attempt);
@@ -179,12 +172,63 @@ export async function disableTwoFactor(
     return after.ok ? { ok: false, error: 'Check the highlighted fields.', fieldErrors: { code: WRONG_CODE } } : { ok: false, error: tooMany(after.retryAfterSeconds) };
   }
   await recordSuccess(db, 'totp', attempt);
+  return { ok: true, data: undefined };
+}
+
+/** Turns two-factor off, with the password and a code. Audited on the person. */
+export async function disableTwoFactor(
+  db: Db,
+  organizationId: string,
+  personId: string,
+  input: { password: string; code: string },
+  ip: string | null,
+  now = new Date(),
+): Promise<TwoFactorResult> {
+  const confirmed = await confirmWithPasswordAndCode(db, organizationId, personId, input, ip, now, 'Two-factor authentication is already off.');
+  if (!confirmed.ok) return confirmed;
   await db.transaction(async (tx) => {
     await tx.delete(personTwoFactor).where(scope(organizationId, personId));
     await tx.delete(recoveryCodes).where(codesOf(organizationId, personId));
     await audit(tx, organizationId, personId, false, 'two_factor_disabled');
   });
   return { ok: true, data: undefined };
+}
+
+/**
+ * Ten new recovery codes, with the password and a code: every earlier code, used or not,
+ * stops working. The new ones exist in clear only in this answer. Audited on the person.
+ */
+export async function regenerateRecoveryCodes(
+  db: Db,
+  organizationId: string,
+  personId: string,
+  input: { password: string; code: string },
+  ip: string | null,
+  now = new Date(),
+): Promise<TwoFactorResult<{ recoveryCodes: string[] }>> {
+  const confirmed = await confirmWithPasswordAndCode(db, organizationId, personId, input, ip, now, 'Two-factor authentication is off: there are no recovery codes to replace.');
+  if (!confirmed.ok) return confirmed;
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  const hashes = await Promise.all(codes.map((c) => hashRecoveryCode(normalizeCode(c))));
+  const replaced = await db.transaction(async (tx) => {
+    // Two-factor may have been turned off in another window meanwhile: then nothing is written.
+    const [on] = await tx.select({ personId: personTwoFactor.personId }).from(personTwoFactor).where(and(scope(organizationId, personId), isNotNull(personTwoFactor.enabledAt))).for('update');
+    if (!on) return false;
+    await tx.delete(recoveryCodes).where(codesOf(organizationId, personId));
+    await tx.insert(recoveryCodes).values(hashes.map((codeHash) => ({ organizationId, personId, codeHash })));
+    await tx.insert(provisioningEvents).values({
+      organizationId,
+      type: 'person_updated',
+      source: 'local',
+      actorPersonId: personId,
+      personId,
+      diff: {},
+      detail: { what: 'recovery_codes_regenerated', detail: `New two-factor recovery codes were made; the ${RECOVERY_CODE_COUNT} earlier ones no longer work.`, recoveryCodesLeft: RECOVERY_CODE_COUNT },
+    });
+    return true;
+  });
+  if (!replaced) return { ok: false, error: 'Two-factor authentication was turned off meanwhile.' };
+  return { ok: true, data: { recoveryCodes: codes } };
 }
 
 export const NO_PASSWORD = 'Your account signs in through single sign-on only; two-factor for it is set at your identity provider.';

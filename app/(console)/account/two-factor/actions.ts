@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { viewerAction } from '@/lib/auth/action';
 import { codeFieldSchema, disableTwoFactorSchema } from '@/lib/auth/schemas';
-import { confirmEnrollment, disableTwoFactor, startEnrollment, type Enrollment } from '@/lib/auth/two-factor';
+import { confirmEnrollment, disableTwoFactor, regenerateRecoveryCodes, startEnrollment, type Enrollment } from '@/lib/auth/two-factor';
 import { getDb } from '@/lib/db/client';
 import { clientIp } from '@/lib/net/client-ip';
 
@@ -28,4 +28,10 @@ export const disableTwoFactorAction = viewerAction(disableTwoFactorSchema, async
   if (!res.ok) return res;
   revalidatePath(PAGE);
   return { ok: true };
+});
+
+export const regenerateRecoveryCodesAction = viewerAction(disableTwoFactorSchema, async (input, viewer) => {
+  const res = await regenerateRecoveryCodes(getDb(), viewer.organizationId, viewer.personId, input, clientIp(await headers()));
+  if (!res.ok) return res;
+  return { ok: true, data: res.data.recoveryCodes };
 });

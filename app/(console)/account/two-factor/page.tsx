@@ -4,7 +4,7 @@ import { Badge, Card, PageHeader } from '@/components/ui/page';
 import { requireViewer } from '@/lib/auth/viewer';
 import { getTwoFactorStatus, hasLocalPassword, NO_PASSWORD, pendingEnrollment } from '@/lib/auth/two-factor';
 import { getDb } from '@/lib/db/client';
-import { confirmTwoFactorAction, disableTwoFactorAction, startTwoFactorAction } from './actions';
+import { confirmTwoFactorAction, disableTwoFactorAction, regenerateRecoveryCodesAction, startTwoFactorAction } from './actions';
 
 export const metadata: Metadata = { title: 'Two-factor authentication' };
 
@@ -32,7 +32,7 @@ export default async function TwoFactorAccountPage() {
           <TwoFactorSetup
             status={{ enabled: status.enabled, enabledAt: status.enabledAt?.toISOString() ?? null, recoveryCodesLeft: status.recoveryCodesLeft }}
             pending={pending}
-            actions={{ start: startTwoFactorAction, confirm: confirmTwoFactorAction, disable: disableTwoFactorAction }}
+            actions={{ start: startTwoFactorAction, confirm: confirmTwoFactorAction, disable: disableTwoFactorAction, regenerate: regenerateRecoveryCodesAction }}
           />
         ) : (
           <p className="text-sm text-ink-muted">{NO_PASSWORD}</p>
