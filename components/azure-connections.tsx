@@ -7,6 +7,7 @@ import { useForm, type Resolver } from 'react-hook-form';
 import { GuardFields } from '@/components/guard-fields';
 import { ClientForm } from '@/components/ui/client-form';
 import { Button } from '@/components/ui/button';
+import { DialogFooter } from '@/components/ui/dialog-footer';
 import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
 import { Badge } from '@/components/ui/page';
@@ -251,19 +252,7 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
           </p>
           <GuardFields idPrefix="az" when="Pause when a run" percent={form.register('guardPercent')} minimum={form.register('guardMinimum')} errors={{ guardPercent: err.guardPercent?.message, guardMinimum: err.guardMinimum?.message }} />
         </fieldset>
-        {formError ? (
-          <p role="alert" className="text-sm text-red-700">
-            {formError}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="ghost" onClick={() => ref.current?.close()}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.formState.isSubmitting}>
-            Save
-          </Button>
-        </div>
+        <DialogFooter error={formError} onCancel={() => ref.current?.close()} saving={form.formState.isSubmitting} />
       </ClientForm>
     </dialog>
   );

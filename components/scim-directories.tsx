@@ -7,6 +7,7 @@ import { useForm, type Resolver } from 'react-hook-form';
 import { CopyField } from '@/components/copy-field';
 import { GuardFields } from '@/components/guard-fields';
 import { Button } from '@/components/ui/button';
+import { DialogFooter } from '@/components/ui/dialog-footer';
 import { ClientForm } from '@/components/ui/client-form';
 import { ConfirmDelete } from '@/components/ui/confirm-delete';
 import { EmptyState, ErrorNotice, Notice } from '@/components/ui/notice';
@@ -267,19 +268,7 @@ function GuardDialog({ directory, save, onClose }: { directory: DirectorySummary
         <div className="grid gap-4 sm:grid-cols-2">
           <GuardFields idPrefix="scim" when="Hold when 10 minutes of pushes" percent={form.register('guardPercent')} minimum={form.register('guardMinimum')} errors={{ guardPercent: err.guardPercent?.message, guardMinimum: err.guardMinimum?.message }} />
         </div>
-        {formError ? (
-          <p role="alert" className="text-sm text-red-700">
-            {formError}
-          </p>
-        ) : null}
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="ghost" onClick={() => ref.current?.close()}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={form.formState.isSubmitting}>
-            Save
-          </Button>
-        </div>
+        <DialogFooter error={formError} onCancel={() => ref.current?.close()} saving={form.formState.isSubmitting} />
       </ClientForm>
     </dialog>
   );
