@@ -209,7 +209,7 @@ function ConnectionDialog({ connection, save, onClose }: { connection: Connectio
     </div>
   );
   return (
-    <dialog ref={ref} onClose={() => onClose()} aria-labelledby="az-dialog-title" className="w-full max-w-2xl rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
+    <dialog ref={ref} onClose={() => onClose()} aria-labelledby="az-dialog-title" className="m-auto w-full max-w-2xl rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
       <ClientForm onSubmit={form.handleSubmit(submit)} className="space-y-5 p-6">
         <div>
           <h2 id="az-dialog-title" className="text-lg font-semibold text-ink">

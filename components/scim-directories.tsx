@@ -255,7 +255,7 @@ function GuardDialog({ directory, save, onClose }: { directory: DirectorySummary
     setFormError(res.error);
   };
   return (
-    <dialog ref={ref} onClose={() => onClose()} aria-labelledby="scim-guard-title" aria-describedby="scim-guard-what" className="w-full max-w-lg rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
+    <dialog ref={ref} onClose={() => onClose()} aria-labelledby="scim-guard-title" aria-describedby="scim-guard-what" className="m-auto w-full max-w-lg rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40">
       <ClientForm onSubmit={form.handleSubmit(submit)} aria-label="Deactivation guard" className="space-y-5 p-6">
         <div>
           <h2 id="scim-guard-title" className="text-lg font-semibold text-ink">

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { fakeGraphControl } from './graph/control';
-import { DEMO, e2eState, signIn } from './helpers';
+import { DEMO, e2eState, expectCentered, signIn } from './helpers';
 
 // Seed 003 through the browser: an admin adds a Mapping Rule and a connection, connects
 // through (fake) Microsoft admin consent, and people appear; a change in Azure AD reaches
@@ -26,6 +26,7 @@ async function addConnection(page: Page, values: { tenant: string; key: string; 
   await page.goto('/admin/azure-ad');
   await page.getByRole('button', { name: 'Add connection' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add connection' });
+  await expectCentered(page, dialog);
   await dialog.getByLabel('Tenant Domain Name').fill(values.tenant);
   await dialog.getByLabel('Application ID').fill(APP_ID);
   await dialog.getByLabel('Application Key').fill(values.key);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const DEMO = {
   acmeAdmin: { email: 'root@acme.example', password: 'acme-demo-admin' },
@@ -159,4 +159,13 @@ export async function watchCsp(page: Page): Promise<string[]> {
     document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __reportCsp: (v: string) => void }).__reportCsp(`${location.href}: ${e.violatedDirective} ${e.blockedURI}`));
   });
   return violations;
+}
+
+/** A modal dialog sits in the middle of the viewport (equal space left and right, and above and below unless it is taller). */
+export async function expectCentered(page: Page, dialog: Locator) {
+  await expect(dialog).toBeVisible();
+  const box = (await dialog.boundingBox())!;
+  const view = page.viewportSize()!;
+  expect(Math.abs(box.x - (view.width - box.x - box.width))).toBeLessThanOrEqual(2);
+  if (box.height < view.height) expect(Math.abs(box.y - (view.height - box.y - box.height))).toBeLessThanOrEqual(2);
 }

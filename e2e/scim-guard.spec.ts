@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO, employeeRow, scimScript, signIn, uniqueEmail } from './helpers';
+import { DEMO, employeeRow, expectCentered, scimScript, signIn, uniqueEmail } from './helpers';
 
 // The mass-deactivation guard of a SCIM directory, through the running server: an admin sets
 // it on Auth & Provision › Directory Sync (SCIM), a script pushes users with the token the
@@ -27,7 +27,7 @@ async function addDirectory(page: Page, name: string) {
 async function openGuard(page: Page, name: string) {
   await page.getByRole('button', { name: `Edit the deactivation guard of ${name}` }).click();
   const dialog = page.getByRole('dialog', { name: `Deactivation guard of ${name}` });
-  await expect(dialog).toBeVisible();
+  await expectCentered(page, dialog);
   return dialog;
 }
 
