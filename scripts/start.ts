@@ -30,6 +30,11 @@ async function main() {
   // next-auth reads AUTH_URL itself; APP_URL is the one name operators need to know.
   if (env.APP_URL && !env.AUTH_URL) setEnv({ AUTH_URL: env.APP_URL });
   const db = await prepareDatabase({ log, productionMode });
+  // Loaded now, not at shutdown: a signal from the terminal or a test runner reaches the whole
+  // process group, tsx's esbuild service too, and a module loaded after it has gone fails to
+  // load — the shutdown then stopped there, leaving the database running and the folder behind.
+  const syncWorker = import('../lib/azure/worker');
+  syncWorker.catch(() => {});
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -39,8 +44,9 @@ async function main() {
     server?.close();
     server?.closeAllConnections();
     // The sync worker (started inside Next) lets its running job finish before the database goes.
-    const { stopSyncWorker } = await import('../lib/azure/worker');
-    await stopSyncWorker().catch((err: unknown) => log(`sync worker: ${err instanceof Error ? err.message : String(err)}`));
+    await syncWorker
+      .then(({ stopSyncWorker }) => stopSyncWorker())
+      .catch((err: unknown) => log(`sync worker: ${err instanceof Error ? err.message : String(err)}`));
     await db.embedded?.stop();
     if (ephemeral && db.embedded) removeDataDir(db.embedded.pgData);
     process.exit(0);
